@@ -1,0 +1,6 @@
+//! Typed models of what ImageKit sends and accepts, apart from the plumbing.
+
+mod file;
+pub(crate) mod string_enum;
+
+pub use file::{AiTag, CustomMetadataFieldType, File, FileKind, FileType, SelectedFieldSchema, VersionInfo};

@@ -1,0 +1,362 @@
+//! The one generic path: an operation description becomes an `http::Request`, and an
+//! `http::Response` becomes a typed value or an [`Error`].
+//!
+//! Every API operation is an [`Operation`]: method, percent-encoded path, query, body, whether it
+//! is safe to repeat, and how to read a success body. Nothing else in the crate builds requests
+//! or reads responses, so this is also the sans-IO entry point for driving the API with any I/O.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use http::{Method, Uri};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::client::Client;
+use crate::error::{ApiError, DecodeError, Error};
+use crate::response::{ApiResponse, ResponseMeta};
+use crate::transport::{HttpRequest, HttpResponse, RequestOptions};
+
+/// Everything but RFC 3986 unreserved characters is encoded, so a value can never end a path
+/// segment (`/`), start a query (`?`) or fragment (`#`), or be read as an escape (`%`).
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+/// Which ImageKit host an operation goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Host {
+    /// `https://api.imagekit.io` (or the client's API base URL).
+    Api,
+    /// `https://upload.imagekit.io` (or the client's upload base URL).
+    Upload,
+}
+
+/// A request path built from literal parts and percent-encoded parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiPath(String);
+
+impl ApiPath {
+    /// Starts from a literal path such as `/v1/files`; it is used verbatim.
+    pub fn new(literal: &'static str) -> Self {
+        Self(literal.to_owned())
+    }
+
+    /// Appends a literal segment, verbatim.
+    pub fn lit(mut self, segment: &'static str) -> Self {
+        self.0.push('/');
+        self.0.push_str(segment);
+        self
+    }
+
+    /// Appends a caller-supplied id as exactly one path segment.
+    ///
+    /// Empty ids and the dot segments `.` and `..` (which URL normalisation would resolve into
+    /// another endpoint) are rejected with an invalid-input error naming `parameter`.
+    pub fn id(mut self, parameter: &'static str, value: &str) -> Result<Self, Error> {
+        if value.is_empty() {
+            return Err(Error::invalid_input(parameter, "must not be empty"));
+        }
+        if value == "." || value == ".." {
+            return Err(Error::invalid_input(parameter, "must not be `.` or `..`"));
+        }
+        self.0.push('/');
+        self.0.extend(utf8_percent_encode(value, COMPONENT));
+        Ok(self)
+    }
+
+    /// The encoded path.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The body of an operation's request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Body {
+    /// No body.
+    #[default]
+    Empty,
+    /// A JSON document.
+    Json(Bytes),
+}
+
+/// Reads a success body into the operation's value type.
+type Decoder<T> = fn(&Bytes) -> Result<T, (String, serde_json::Error)>;
+
+/// A complete, declarative description of one API call.
+///
+/// Build one through the resource methods (e.g. `client.files().versions().get(..)`) and turn it
+/// into bytes on the wire with [`Operation::to_http_request`] and [`Operation::parse_response`],
+/// or let [`Client`] drive it.
+pub struct Operation<T> {
+    name: &'static str,
+    method: Method,
+    host: Host,
+    path: ApiPath,
+    query: String,
+    body: Body,
+    idempotent: bool,
+    decode: Decoder<T>,
+    _value: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Operation<T> {
+    fn clone(&self) -> Self {
+        Self {
+            name: self.name,
+            method: self.method.clone(),
+            host: self.host,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            body: self.body.clone(),
+            idempotent: self.idempotent,
+            decode: self.decode,
+            _value: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for Operation<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Operation")
+            .field("name", &self.name)
+            .field("method", &self.method)
+            .field("host", &self.host)
+            .field("path", &self.path.as_str())
+            .field("query", &self.query)
+            .field("body", &self.body)
+            .field("idempotent", &self.idempotent)
+            .finish()
+    }
+}
+
+impl<T: DeserializeOwned> Operation<T> {
+    /// An operation whose success body is JSON of type `T`.
+    ///
+    /// GET, PUT, DELETE and HEAD are marked safe to repeat; override with [`Operation::idempotent`].
+    pub fn json(name: &'static str, method: Method, path: ApiPath) -> Self {
+        Self::with_decoder(name, method, path, decode_json::<T>)
+    }
+}
+
+impl Operation<()> {
+    /// An operation whose success answer carries nothing of interest (e.g. a 204).
+    ///
+    /// An empty body, or any JSON document such as `{}`, is accepted.
+    pub fn empty(name: &'static str, method: Method, path: ApiPath) -> Self {
+        Self::with_decoder(name, method, path, decode_empty)
+    }
+}
+
+impl<T> Operation<T> {
+    fn with_decoder(name: &'static str, method: Method, path: ApiPath, decode: Decoder<T>) -> Self {
+        let idempotent = matches!(method, Method::GET | Method::PUT | Method::DELETE | Method::HEAD);
+        Self {
+            name,
+            method,
+            host: Host::Api,
+            path,
+            query: String::new(),
+            body: Body::Empty,
+            idempotent,
+            decode,
+            _value: PhantomData,
+        }
+    }
+
+    /// Sends the operation to another host.
+    pub fn host(mut self, host: Host) -> Self {
+        self.host = host;
+        self
+    }
+
+    /// Adds a query parameter; both name and value are percent-encoded.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.extend(utf8_percent_encode(name, COMPONENT));
+        self.query.push('=');
+        self.query.extend(utf8_percent_encode(value, COMPONENT));
+        self
+    }
+
+    /// Sets a JSON body.
+    pub fn json_body(mut self, body: &impl Serialize) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid_input("body", format!("cannot be encoded as JSON: {e}")))?;
+        self.body = Body::Json(Bytes::from(bytes));
+        Ok(self)
+    }
+
+    /// Marks whether sending this operation twice has the same effect as sending it once.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+
+    /// The operation's name, as the official spec's operationId (e.g. `get-file-version-details`).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The percent-encoded path.
+    pub fn path(&self) -> &str {
+        self.path.as_str()
+    }
+
+    /// The percent-encoded query, without `?`.
+    pub fn query_string(&self) -> &str {
+        &self.query
+    }
+
+    /// The request body.
+    pub fn body(&self) -> &Body {
+        &self.body
+    }
+
+    /// Whether the operation is safe to repeat.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+    }
+
+    /// Builds the HTTP request for `client`: URL, auth, user agent, body, and per-request
+    /// options (`timeout`) in the request's extensions.
+    pub fn to_http_request(&self, client: &Client, timeout: Option<Duration>) -> Result<HttpRequest, Error> {
+        let config = client.config();
+        let base = match self.host {
+            Host::Api => config.api_base.as_str(),
+            Host::Upload => config.upload_base.as_str(),
+        };
+        let path = self.path.as_str();
+        let mut url = String::with_capacity(base.len() + path.len() + self.query.len() + 1);
+        url.push_str(base);
+        url.push_str(path);
+        if !self.query.is_empty() {
+            url.push('?');
+            url.push_str(&self.query);
+        }
+        // Unreachable with validated base URLs and encoded paths, but never worth a panic.
+        let uri = Uri::try_from(url)
+            .map_err(|e| Error::invalid_input("url", format!("does not form a valid URI: {e}")))?;
+
+        let body = match &self.body {
+            Body::Empty => Bytes::new(),
+            Body::Json(bytes) => bytes.clone(),
+        };
+        let mut request = http::Request::new(body);
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.insert(AUTHORIZATION, config.authorization.clone());
+        headers.insert(USER_AGENT, config.user_agent.clone());
+        headers.insert(ACCEPT, APPLICATION_JSON);
+        if let Body::Json(_) = self.body {
+            headers.insert(CONTENT_TYPE, APPLICATION_JSON);
+        }
+        request.extensions_mut().insert(RequestOptions {
+            timeout,
+            operation: self.name,
+            idempotent: self.idempotent,
+        });
+        Ok(request)
+    }
+
+    /// Reads a response: a success status decodes into `T`, anything else is an [`ApiError`].
+    pub fn parse_response(&self, response: HttpResponse) -> Result<ApiResponse<T>, Error> {
+        let (parts, body) = response.into_parts();
+        let meta = ResponseMeta::new(parts.status, parts.headers, body);
+        if !meta.status().is_success() {
+            return Err(Error::Api(Box::new(ApiError::from_response(meta))));
+        }
+        match (self.decode)(meta.body()) {
+            Ok(data) => Ok(ApiResponse { data, meta }),
+            Err((path, source)) => Err(Error::Decode(Box::new(DecodeError::new(path, source, meta)))),
+        }
+    }
+}
+
+fn decode_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, (String, serde_json::Error)> {
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        // Cold path: decode again, tracking the path, so the error says where it failed.
+        Err(plain) => {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(tracked) => {
+                    let path = tracked.path().to_string();
+                    Err((path, tracked.into_inner()))
+                }
+                Ok(_) => Err((".".to_owned(), plain)),
+            }
+        }
+    }
+}
+
+fn decode_empty(body: &Bytes) -> Result<(), (String, serde_json::Error)> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    serde_json::from_slice::<serde::de::IgnoredAny>(body).map(|_| ()).map_err(|e| (".".to_owned(), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_stay_inside_one_segment() {
+        for (id, encoded) in [
+            ("../x", "..%2Fx"),
+            ("a/b", "a%2Fb"),
+            ("a?b", "a%3Fb"),
+            ("a#b", "a%23b"),
+            ("%", "%25"),
+            ("a b", "a%20b"),
+            ("é", "%C3%A9"),
+            ("a/b?c#d ../é", "a%2Fb%3Fc%23d%20..%2F%C3%A9"),
+            ("598821f949c0a938d57563bd", "598821f949c0a938d57563bd"),
+        ] {
+            let path = ApiPath::new("/v1/files").id("fileId", id).unwrap().lit("versions");
+            assert_eq!(path.as_str(), format!("/v1/files/{encoded}/versions"), "id {id:?}");
+        }
+    }
+
+    #[test]
+    fn empty_and_dot_ids_are_invalid_input() {
+        for id in ["", ".", ".."] {
+            match ApiPath::new("/v1/files").id("fileId", id) {
+                Err(Error::InvalidInput(e)) => assert_eq!(e.parameter(), "fileId"),
+                other => panic!("{id:?}: expected invalid input, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        let op = Operation::<()>::empty("x", Method::GET, ApiPath::new("/v1/files"))
+            .query("searchQuery", "name = \"a&b\"")
+            .query("limit", "10");
+        assert_eq!(op.query_string(), "searchQuery=name%20%3D%20%22a%26b%22&limit=10");
+    }
+
+    #[test]
+    fn empty_decoder_accepts_nothing_or_json() {
+        assert!(decode_empty(&Bytes::new()).is_ok());
+        assert!(decode_empty(&Bytes::from_static(b" \n")).is_ok());
+        assert!(decode_empty(&Bytes::from_static(b"{}")).is_ok());
+        assert!(decode_empty(&Bytes::from_static(b"<html>")).is_err());
+    }
+}

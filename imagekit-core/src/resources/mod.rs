@@ -1,0 +1,4 @@
+//! One module per API resource, named as in the official SDKs.
+
+pub mod files;
+pub mod versions;

@@ -1,0 +1,255 @@
+//! The transport seam: the one place where bytes move.
+//!
+//! The core decides what to send and how to read the answer; an [`HttpTransport`] only moves
+//! bytes. Implement it to use any HTTP stack (see the crate docs for a complete adapter).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+/// A request as the core hands it to a transport: the whole body is in memory.
+pub type HttpRequest = http::Request<Bytes>;
+/// A response as a transport hands it back: status, headers and the whole body.
+pub type HttpResponse = http::Response<Bytes>;
+/// The boxed error a transport may attach as the cause of a [`TransportError`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// `Send` on native targets, nothing on `wasm32`, where futures and handles are single-threaded.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSend: Send {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send + ?Sized> MaybeSend for T {}
+/// `Send` on native targets, nothing on `wasm32`, where futures and handles are single-threaded.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSend {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSend for T {}
+
+/// `Sync` on native targets, nothing on `wasm32`.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSync: Sync {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Sync + ?Sized> MaybeSync for T {}
+/// `Sync` on native targets, nothing on `wasm32`.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSync {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSync for T {}
+
+/// A boxed future that is `Send` where the target has threads.
+#[cfg(not(target_arch = "wasm32"))]
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+/// A boxed future that is `Send` where the target has threads.
+#[cfg(target_arch = "wasm32")]
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;
+
+/// Sends one HTTP request and reads the whole response.
+///
+/// The contract, which every implementation must keep:
+///
+/// * A 4xx or 5xx answer is `Ok(response)`: the core reads error statuses itself.
+/// * Read the whole body; do not follow redirects; do not retry. Policy lives in the core.
+/// * Honour the per-request [`RequestOptions`] found in `request.extensions()` where the
+///   stack can (at least the timeout), and report a timeout as [`TransportErrorKind::Timeout`].
+///
+/// # Example: an adapter for another HTTP stack
+///
+/// ```
+/// use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+///
+/// /// Answers every request with an empty list, as a stand-in for a real HTTP client.
+/// #[derive(Debug)]
+/// struct Canned;
+///
+/// #[async_trait::async_trait]
+/// impl HttpTransport for Canned {
+///     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+///         assert!(request.uri().path().starts_with("/v1/"));
+///         http::Response::builder()
+///             .status(200)
+///             .body(bytes::Bytes::from_static(b"[]"))
+///             .map_err(TransportError::other)
+///     }
+/// }
+///
+/// let client = imagekit_core::Client::builder()
+///     .private_key("private_key_example")
+///     .transport(Canned)
+///     .build()
+///     .unwrap();
+/// # let _ = client;
+/// ```
+#[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait::async_trait(?Send))]
+pub trait HttpTransport: MaybeSend + MaybeSync + fmt::Debug {
+    /// Sends one request and reads the whole response; an error status is `Ok`.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait::async_trait(?Send))]
+impl<T: HttpTransport + ?Sized> HttpTransport for &T {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait::async_trait(?Send))]
+impl<T: HttpTransport + ?Sized> HttpTransport for Box<T> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
+#[cfg_attr(target_arch = "wasm32", async_trait::async_trait(?Send))]
+impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send(request).await
+    }
+}
+
+/// Per-request settings the core attaches to every request in its `http::Extensions`.
+///
+/// Transports read them with `request.extensions().get::<RequestOptions>()`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestOptions {
+    /// How long this attempt may take in all (connect, send, read the body); `None` is no limit.
+    pub timeout: Option<Duration>,
+    /// The operation this request belongs to, e.g. `get-file-version-details`.
+    pub operation: &'static str,
+    /// Whether sending the request twice has the same effect as sending it once.
+    pub idempotent: bool,
+}
+
+/// What went wrong in a transport, coarse enough for the core to decide what to do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made (DNS, refused, TLS handshake): nothing reached the server.
+    Connect,
+    /// The attempt ran out of time; the server may or may not have acted on it.
+    Timeout,
+    /// The connection failed while the request or response was in flight.
+    Io,
+    /// The transport could not represent the request it was given.
+    InvalidRequest,
+    /// The response was larger than the transport was willing to read.
+    BodyTooLarge,
+    /// Anything else.
+    Other,
+}
+
+impl TransportErrorKind {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Connect => "could not connect",
+            Self::Timeout => "timed out",
+            Self::Io => "connection failed mid-request",
+            Self::InvalidRequest => "the transport rejected the request",
+            Self::BodyTooLarge => "the response body was too large",
+            Self::Other => "transport failure",
+        }
+    }
+}
+
+/// A failure to exchange bytes with the server: the request may or may not have reached it.
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: Option<Cow<'static, str>>,
+    source: Option<BoxError>,
+}
+
+impl TransportError {
+    /// A failure of the given kind caused by `source`.
+    pub fn new(kind: TransportErrorKind, source: impl Into<BoxError>) -> Self {
+        Self { kind, message: None, source: Some(source.into()) }
+    }
+
+    /// A failure of the given kind described by a message alone.
+    pub fn with_message(kind: TransportErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
+        Self { kind, message: Some(message.into()), source: None }
+    }
+
+    /// No connection could be made.
+    pub fn connect(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Connect, source)
+    }
+
+    /// The attempt ran out of time.
+    pub fn timeout(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Timeout, source)
+    }
+
+    /// The connection failed while the exchange was in flight.
+    pub fn io(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Io, source)
+    }
+
+    /// Any other failure.
+    pub fn other(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Other, source)
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// No connection was made, so nothing was sent: safe to retry for any request.
+    pub fn is_connect(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+
+    /// The attempt ran out of time, including a connect attempt that timed out.
+    pub fn is_timeout(&self) -> bool {
+        if self.kind == TransportErrorKind::Timeout {
+            return true;
+        }
+        // A connect timeout is classed as Connect (nothing was sent) but is still a timeout.
+        let mut cause: Option<&(dyn std::error::Error + 'static)> =
+            self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static));
+        while let Some(err) = cause {
+            if let Some(io) = err.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::TimedOut {
+                    return true;
+                }
+            }
+            cause = err.source();
+        }
+        false
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.describe())?;
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        } else if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
