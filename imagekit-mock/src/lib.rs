@@ -1,1 +1,69 @@
-//! placeholder
+//! Offline test doubles for code that uses `imagekit-core`.
+//!
+//! * [`ScriptedTransport`]: queue canned answers (optionally matched by method and path), record
+//!   every request, then assert on what was sent. The easiest way to unit-test your code.
+//! * [`MockHttpTransport`]: a [`mockall`] mock of the transport trait, for expectations,
+//!   sequences and predicates. `mockall` is re-exported, so this crate is the only dependency.
+//! * [`fixtures`]: realistic ImageKit bodies and error answers.
+//!
+//! # A unit test with the scripted transport
+//!
+//! ```
+//! use imagekit_core::Client;
+//! use imagekit_mock::{fixtures, ScriptedTransport};
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let transport = ScriptedTransport::new();
+//! transport.expect(http::Method::GET, "/v1/files/file_1/versions/version_2")
+//!     .respond(fixtures::ok(fixtures::file_version()));
+//! let client = Client::builder().private_key("test_key").transport(transport.clone()).build().unwrap();
+//!
+//! let version = client.files().versions().get("file_1", "version_2").await.unwrap();
+//! assert_eq!(version.version_info.unwrap().name.as_deref(), Some("Version 2"));
+//!
+//! let sent = transport.last_request().unwrap();
+//! assert_eq!(sent.basic_auth_user().as_deref(), Some("test_key"));
+//! transport.assert_all_consumed();
+//! # }
+//! ```
+//!
+//! # A unit test with the mockall mock
+//!
+//! ```
+//! use imagekit_core::{Client, Error};
+//! use imagekit_mock::{fixtures, MockHttpTransport};
+//!
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! let mut mock = MockHttpTransport::new();
+//! mock.expect_send()
+//!     .withf(|request| request.method() == http::Method::DELETE)
+//!     .times(1)
+//!     .returning(|_| Ok(fixtures::not_found()));
+//! let client = Client::builder().private_key("test_key").transport(mock).build().unwrap();
+//!
+//! let error = client.files().versions().delete("file_1", "version_1").await.unwrap_err();
+//! assert_eq!(error.status(), Some(http::StatusCode::NOT_FOUND));
+//! assert!(matches!(error, Error::Api(_)));
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+pub mod fixtures;
+mod scripted;
+
+pub use mockall;
+pub use scripted::{Expectation, RecordedRequest, ScriptedTransport};
+
+use imagekit_core::transport::{HttpRequest, HttpResponse, TransportError};
+
+mockall::mock! {
+    /// A [`mockall`] mock of [`imagekit_core::HttpTransport`]: set expectations with
+    /// `expect_send()`.
+    #[derive(Debug)]
+    pub HttpTransport {}
+
+    #[async_trait::async_trait]
+    impl imagekit_core::transport::HttpTransport for HttpTransport {
+        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+    }
+}
