@@ -241,8 +241,13 @@ impl fmt::Display for TransportError {
         f.write_str(self.kind.describe())?;
         if let Some(message) = &self.message {
             write!(f, ": {message}")?;
-        } else if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
+        }
+        // Wrappers such as hyper's often say little ("client error (Connect)"): show every cause.
+        let mut cause: Option<&(dyn std::error::Error + 'static)> =
+            self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static));
+        while let Some(err) = cause {
+            write!(f, ": {err}")?;
+            cause = err.source();
         }
         Ok(())
     }

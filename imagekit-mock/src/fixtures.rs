@@ -22,7 +22,7 @@ fn file_body(
     kind: &str,
     version_id: &str,
     version_name: &str,
-    updated_at: &str,
+    created_at: &str,
     version_token: Option<&str>,
 ) -> Value {
     let query = match version_token {
@@ -54,8 +54,8 @@ fn file_body(
         "customMetadata": {"sku": "SNK-RED-42", "inStock": true},
         "embeddedMetadata": {"Make": "Canon", "Model": "EOS R6", "DateTimeOriginal": "2024:06:19 10:12:44"},
         "description": "A red canvas sneaker on a white background",
-        "createdAt": "2024-06-20T09:03:18.412Z",
-        "updatedAt": updated_at,
+        "createdAt": created_at,
+        "updatedAt": created_at,
     })
 }
 

@@ -1,0 +1,177 @@
+//! The conformance suite: every operation, called through `imagekit-hyper`, against Stoplight
+//! Prism serving ImageKit's official OpenAPI spec. Prism validates each request against the spec
+//! and answers with the spec's examples, so the suite proves both directions: what the client
+//! sends is what the spec accepts, and what the spec promises parses into the client's models.
+//!
+//! ```text
+//! cargo run -p imagekit-conformance
+//! ```
+//!
+//! It installs Prism with npm into `.tools/prism` (git-ignored) and starts it on a free port,
+//! unless `IMAGEKIT_BASE_URL` names a server to test instead. The spec is read from
+//! `../shared/imagekit-openapi/v1.0.0.yaml` beside the repository, or `IMAGEKIT_OPENAPI_SPEC`.
+//!
+//! It fails on any `sl-violations` header, any call that does not succeed and parse, and any
+//! operationId of the spec that it neither calls nor lists as excluded with a reason.
+
+mod cases;
+mod checking;
+mod prism;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use checking::CheckingTransport;
+use imagekit_core::Client;
+use imagekit_hyper::HyperTransport;
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn spec_path() -> PathBuf {
+    std::env::var_os("IMAGEKIT_OPENAPI_SPEC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared/imagekit-openapi/v1.0.0.yaml"))
+}
+
+/// Whether an answer carries a validating mock's verdict on the request.
+fn external_server_is_prism(answer: &imagekit_core::transport::HttpResponse) -> bool {
+    answer.headers().contains_key("sl-violations") && answer.status().is_client_error()
+}
+
+/// Every operationId in the spec.
+fn spec_operation_ids(spec: &serde_json::Value) -> Result<BTreeSet<String>, String> {
+    let paths = spec["paths"].as_object().ok_or("the spec has no paths")?;
+    Ok(paths
+        .values()
+        .filter_map(serde_json::Value::as_object)
+        .flat_map(|item| item.values())
+        .filter_map(|op| op.get("operationId")?.as_str().map(str::to_owned))
+        .collect())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("conformance: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<bool, String> {
+    let spec_file = spec_path();
+    let text = std::fs::read_to_string(&spec_file).map_err(|e| {
+        format!(
+            "needs ImageKit's OpenAPI spec at {} ({e}): check out shared/ beside the repository or set \
+             IMAGEKIT_OPENAPI_SPEC",
+            spec_file.display()
+        )
+    })?;
+    let spec: serde_json::Value = serde_norway::from_str(&text).map_err(|e| format!("the spec is not YAML: {e}"))?;
+    let spec_ids = spec_operation_ids(&spec)?;
+
+    let external = std::env::var("IMAGEKIT_BASE_URL").ok().filter(|u| !u.is_empty());
+    let _prism;
+    let base_url = match external {
+        Some(url) => url,
+        None => {
+            let started = prism::start(&workspace_root().join(".tools"), &spec_file)?;
+            let url = started.base_url.clone();
+            _prism = started;
+            url
+        }
+    };
+    let upload_url = std::env::var("IMAGEKIT_UPLOAD_BASE_URL").ok().filter(|u| !u.is_empty());
+    println!("conformance: {} operations in the spec, testing against {base_url}", spec_ids.len());
+
+    let transport = CheckingTransport::new(HyperTransport::new().map_err(|e| e.to_string())?);
+    let client = Client::builder()
+        .private_key(std::env::var("IMAGEKIT_PRIVATE_KEY").unwrap_or_else(|_| "private_conformance_key=".into()))
+        .base_url(&base_url)
+        .upload_base_url(upload_url.unwrap_or_else(|| base_url.clone()))
+        .transport(transport.clone())
+        .build()
+        .map_err(|e| e.to_string())?;
+
+    // The canary: a request the spec forbids (no credentials) must be flagged, or the checks
+    // below prove nothing.
+    let canary = http::Request::builder()
+        .uri(format!("{}/v1/files/{}/details", client.base_url(), "598821f949c0a938d57563bd"))
+        .body(bytes::Bytes::new())
+        .map_err(|e| e.to_string())?;
+    use imagekit_core::transport::HttpTransport as _;
+    let answer = transport.send(canary).await.map_err(|e| format!("the canary request failed: {e}"))?;
+    transport.take();
+    if external_server_is_prism(&answer) {
+        println!("ok    {:<28} a request without credentials is flagged", "(canary)");
+    } else {
+        return Err(format!(
+            "the server did not flag a request without credentials (status {}, no sl-violations): \
+             it is not a validating mock, so a clean run would prove nothing",
+            answer.status()
+        ));
+    }
+
+    let (mut passed, mut failed) = (0, 0);
+    let mut covered = BTreeSet::new();
+    for case in cases::cases() {
+        covered.insert(case.operation.to_owned());
+        let outcome = (case.run)(client.clone()).await;
+        let exchanges = transport.take();
+        let mut problems = Vec::new();
+        if let Err(error) = outcome {
+            problems.push(format!("call failed: {error}"));
+        }
+        if exchanges.is_empty() {
+            problems.push("nothing was sent".to_owned());
+        }
+        for exchange in &exchanges {
+            if exchange.operation != case.operation {
+                problems.push(format!("sent as operation `{}`", exchange.operation));
+            }
+            if let Some(violations) = &exchange.violations {
+                problems.push(format!("{} violates the spec: {violations}", exchange.request));
+            }
+            if !(200..300).contains(&exchange.status) {
+                problems.push(format!("{} answered {}", exchange.request, exchange.status));
+            }
+        }
+        if !spec_ids.contains(case.operation) && !cases::BEYOND_SPEC.contains(&case.operation) {
+            problems.push("is not an operationId of the spec".to_owned());
+        }
+        if problems.is_empty() {
+            passed += 1;
+            let sent: Vec<&str> = exchanges.iter().map(|e| e.request.as_str()).collect();
+            println!("ok    {:<28} {}", case.operation, sent.join(", "));
+        } else {
+            failed += 1;
+            println!("FAIL  {:<28} {}", case.operation, problems.join("; "));
+        }
+    }
+
+    for (operation, reason) in cases::EXCLUDED {
+        if !spec_ids.contains(*operation) {
+            failed += 1;
+            println!("FAIL  {operation:<28} excluded, but the spec has no such operation");
+        } else if covered.contains(*operation) {
+            failed += 1;
+            println!("FAIL  {operation:<28} both called and excluded");
+        } else {
+            println!("skip  {operation:<28} {reason}");
+            covered.insert((*operation).to_owned());
+        }
+    }
+    for operation in spec_ids.difference(&covered) {
+        failed += 1;
+        println!("FAIL  {operation:<28} in the spec, but neither called nor excluded with a reason");
+    }
+
+    println!("conformance: {passed} passed, {failed} failed");
+    Ok(failed == 0)
+}

@@ -1,0 +1,74 @@
+//! Bring your own HTTP stack: an adapter for the blocking `ureq` client, used through the same
+//! `Client` as every other transport.
+//!
+//! ```text
+//! cargo run -p imagekit-examples --example byo_transport -- [FILE_ID]
+//! ```
+//!
+//! With `IMAGEKIT_PRIVATE_KEY` set it lists a file's versions from ImageKit (or
+//! `IMAGEKIT_BASE_URL`); without it, it serves the fixtures from a local server on 127.0.0.1 and
+//! calls that through ureq, so the adapter is exercised either way.
+
+use std::process::ExitCode;
+
+use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+use imagekit_core::{ClientBuilder, Error};
+
+// ---- the adapter: about twenty lines ----------------------------------------------------
+#[derive(Debug, Clone)]
+struct UreqTransport(ureq::Agent);
+
+#[async_trait::async_trait]
+impl HttpTransport for UreqTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let agent = self.0.clone();
+        // ureq blocks, so run it off the async threads.
+        let exchange = tokio::task::spawn_blocking(move || {
+            let timeout = request.extensions().get::<imagekit_core::transport::RequestOptions>().and_then(|o| o.timeout);
+            let request = agent.configure_request(request.map(Vec::from)).timeout_global(timeout).build();
+            let response = agent.run(request).map_err(|e| match e {
+                ureq::Error::Timeout(_) => TransportError::timeout(e),
+                ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => TransportError::connect(e),
+                e => TransportError::other(e),
+            })?;
+            let (parts, mut body) = response.into_parts();
+            let bytes = body.read_to_vec().map_err(TransportError::io)?;
+            Ok(HttpResponse::from_parts(parts, bytes.into()))
+        });
+        exchange.await.map_err(TransportError::other)?
+    }
+}
+// ------------------------------------------------------------------------------------------
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Error> {
+    // Error statuses are answers the core reads, not failures of the transport.
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let online = std::env::var_os(imagekit_core::client::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
+    let builder = if online {
+        ClientBuilder::from_env()
+    } else {
+        let base_url = imagekit_examples::serve_offline_fixtures().await.map_err(TransportError::io)?;
+        println!("offline: IMAGEKIT_PRIVATE_KEY is not set, serving fixtures on {base_url}");
+        ClientBuilder::default().private_key(imagekit_examples::OFFLINE_KEY).base_url(base_url)
+    };
+    let client = builder.transport(UreqTransport(agent)).build()?;
+    let file_id = std::env::args().nth(1).unwrap_or_else(|| imagekit_mock::fixtures::FILE_ID.to_owned());
+    let versions = client.files().versions().list(&file_id).await?;
+    println!("{} version(s) of {file_id} through ureq:", versions.len());
+    for version in versions {
+        let info = version.version_info.unwrap_or_default();
+        println!("  {} {}", info.id.unwrap_or_default(), info.name.unwrap_or_default());
+    }
+    Ok(())
+}
