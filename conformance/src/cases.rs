@@ -1,7 +1,7 @@
 //! What the suite calls, with realistic arguments, and what it leaves out and why.
 
-use imagekit_core::{Client, Error};
 use imagekit_core::transport::BoxFuture;
+use imagekit_core::{Client, Error};
 
 /// One operation to call.
 pub struct Case {
@@ -32,7 +32,10 @@ pub fn cases() -> Vec<Case> {
         case("get-file-version-details", |c| async move {
             c.files().versions().get(FILE_ID, VERSION_ID).await.map(drop)
         }),
-        case("delete-file-version", |c| async move { c.files().versions().delete(FILE_ID, VERSION_ID).await }),
+        case(
+            "delete-file-version",
+            |c| async move { c.files().versions().delete(FILE_ID, VERSION_ID).await },
+        ),
         case("restore-file-version", |c| async move {
             c.files().versions().restore(FILE_ID, VERSION_ID).await.map(drop)
         }),

@@ -37,8 +37,10 @@ impl<T: HttpTransport> HttpTransport for CheckingTransport<T> {
         let operation = request.extensions().get::<RequestOptions>().map(|o| o.operation).unwrap_or("?");
         let described = format!("{} {}", request.method(), request.uri());
         let mut response = self.inner.send(request).await?;
-        let violations =
-            response.headers().get("sl-violations").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let violations = response
+            .headers()
+            .get("sl-violations")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         self.exchanges.lock().unwrap_or_else(|p| p.into_inner()).push(Exchange {
             operation,
             request: described,

@@ -73,7 +73,8 @@ async fn run() -> Result<bool, String> {
             spec_file.display()
         )
     })?;
-    let spec: serde_json::Value = serde_norway::from_str(&text).map_err(|e| format!("the spec is not YAML: {e}"))?;
+    let spec: serde_json::Value =
+        serde_norway::from_str(&text).map_err(|e| format!("the spec is not YAML: {e}"))?;
     let spec_ids = spec_operation_ids(&spec)?;
 
     let external = std::env::var("IMAGEKIT_BASE_URL").ok().filter(|u| !u.is_empty());
@@ -92,7 +93,9 @@ async fn run() -> Result<bool, String> {
 
     let transport = CheckingTransport::new(HyperTransport::new().map_err(|e| e.to_string())?);
     let client = Client::builder()
-        .private_key(std::env::var("IMAGEKIT_PRIVATE_KEY").unwrap_or_else(|_| "private_conformance_key=".into()))
+        .private_key(
+            std::env::var("IMAGEKIT_PRIVATE_KEY").unwrap_or_else(|_| "private_conformance_key=".into()),
+        )
         .base_url(&base_url)
         .upload_base_url(upload_url.unwrap_or_else(|| base_url.clone()))
         .transport(transport.clone())

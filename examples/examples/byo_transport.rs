@@ -24,7 +24,10 @@ impl HttpTransport for UreqTransport {
         let agent = self.0.clone();
         // ureq blocks, so run it off the async threads.
         let exchange = tokio::task::spawn_blocking(move || {
-            let timeout = request.extensions().get::<imagekit_core::transport::RequestOptions>().and_then(|o| o.timeout);
+            let timeout = request
+                .extensions()
+                .get::<imagekit_core::transport::RequestOptions>()
+                .and_then(|o| o.timeout);
             let request = agent.configure_request(request.map(Vec::from)).timeout_global(timeout).build();
             let response = agent.run(request).map_err(|e| match e {
                 ureq::Error::Timeout(_) => TransportError::timeout(e),

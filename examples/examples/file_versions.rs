@@ -32,12 +32,18 @@ async fn run() -> Result<(), Error> {
         let client = imagekit_hyper::from_env()?;
         println!("online: calling {}", client.base_url());
         let file_id = file_id.ok_or_else(|| {
-            Error::invalid_input("FILE_ID", "is required against the real API: file_versions FILE_ID [VERSION_ID]")
+            Error::invalid_input(
+                "FILE_ID",
+                "is required against the real API: file_versions FILE_ID [VERSION_ID]",
+            )
         })?;
         (client, file_id)
     } else {
         println!("offline: IMAGEKIT_PRIVATE_KEY is not set, answering from built-in fixtures");
-        (imagekit_examples::offline_client()?, file_id.unwrap_or_else(|| imagekit_mock::fixtures::FILE_ID.to_owned()))
+        (
+            imagekit_examples::offline_client()?,
+            file_id.unwrap_or_else(|| imagekit_mock::fixtures::FILE_ID.to_owned()),
+        )
     };
 
     match version_id {
@@ -82,7 +88,10 @@ fn print_file(file: &File) {
     println!("name:         {}", text(&file.name));
     println!("path:         {}", text(&file.file_path));
     println!("type:         {}", file.kind.as_ref().map(ToString::to_string).unwrap_or_else(|| "-".into()));
-    println!("file type:    {}", file.file_type.as_ref().map(ToString::to_string).unwrap_or_else(|| "-".into()));
+    println!(
+        "file type:    {}",
+        file.file_type.as_ref().map(ToString::to_string).unwrap_or_else(|| "-".into())
+    );
     println!("mime:         {}", text(&file.mime));
     match (file.width, file.height) {
         (Some(w), Some(h)) => println!("dimensions:   {w} x {h}"),

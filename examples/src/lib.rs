@@ -22,17 +22,18 @@ impl HttpTransport for OfflineImageKit {
         let known_file = segments.get(2) == Some(&fixtures::FILE_ID);
         let answer = match (request.method(), &segments[..]) {
             (&Method::GET, ["v1", "files", _, "details"]) if known_file => fixtures::ok(fixtures::file()),
-            (&Method::GET, ["v1", "files", _, "versions"]) if known_file => fixtures::ok(fixtures::version_list()),
-            (&Method::GET, ["v1", "files", _, "versions", version]) if known_file => {
-                match *version {
-                    v if v == fixtures::VERSION_2_ID => fixtures::ok(fixtures::file_version()),
-                    v if v == fixtures::VERSION_1_ID => fixtures::ok(fixtures::file_version_1()),
-                    _ => fixtures::not_found(),
-                }
+            (&Method::GET, ["v1", "files", _, "versions"]) if known_file => {
+                fixtures::ok(fixtures::version_list())
             }
-            (_, ["v1", "files", ..]) => {
-                fixtures::json(404, &serde_json::json!({"message": "The requested file does not exist.", "help": "For support kindly contact us at support@imagekit.io."}))
-            }
+            (&Method::GET, ["v1", "files", _, "versions", version]) if known_file => match *version {
+                v if v == fixtures::VERSION_2_ID => fixtures::ok(fixtures::file_version()),
+                v if v == fixtures::VERSION_1_ID => fixtures::ok(fixtures::file_version_1()),
+                _ => fixtures::not_found(),
+            },
+            (_, ["v1", "files", ..]) => fixtures::json(
+                404,
+                &serde_json::json!({"message": "The requested file does not exist.", "help": "For support kindly contact us at support@imagekit.io."}),
+            ),
             _ => fixtures::json(StatusCode::NOT_FOUND.as_u16(), &serde_json::json!({"message": "Not found"})),
         };
         Ok(answer)
@@ -49,13 +50,14 @@ pub async fn serve_offline_fixtures() -> std::io::Result<String> {
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let service = hyper::service::service_fn(|request: http::Request<hyper::body::Incoming>| async {
-                    let (parts, body) = request.into_parts();
-                    let body = body.collect().await?.to_bytes();
-                    let answer = OfflineImageKit.send(HttpRequest::from_parts(parts, body)).await;
-                    let answer = answer.unwrap_or_else(|_| fixtures::server_error());
-                    Ok::<_, hyper::Error>(answer.map(Full::new))
-                });
+                let service =
+                    hyper::service::service_fn(|request: http::Request<hyper::body::Incoming>| async {
+                        let (parts, body) = request.into_parts();
+                        let body = body.collect().await?.to_bytes();
+                        let answer = OfflineImageKit.send(HttpRequest::from_parts(parts, body)).await;
+                        let answer = answer.unwrap_or_else(|_| fixtures::server_error());
+                        Ok::<_, hyper::Error>(answer.map(Full::new))
+                    });
                 let io = hyper_util::rt::TokioIo::new(stream);
                 // A client hanging up mid-answer is not the server's problem.
                 let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
