@@ -12,7 +12,10 @@ use crate::error::Error;
 use crate::operation::Operation;
 use crate::resources::files::Files;
 use crate::response::ApiResponse;
-use crate::transport::{BoxFuture, HttpTransport, MaybeSend};
+use crate::retry::{Attempt, RetryDecision, RetryPolicy, Sleep, jitter_random};
+use crate::transport::{
+    BoxFuture, HttpResponse, HttpTransport, MaybeSend, TransportError, TransportErrorKind,
+};
 
 /// The default API base URL.
 pub const DEFAULT_API_BASE_URL: &str = "https://api.imagekit.io";
@@ -20,6 +23,8 @@ pub const DEFAULT_API_BASE_URL: &str = "https://api.imagekit.io";
 pub const DEFAULT_UPLOAD_BASE_URL: &str = "https://upload.imagekit.io";
 /// The default timeout of one attempt, as the official SDKs use.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest response body read unless another cap is configured.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// The user agent sent unless another is configured.
 pub const DEFAULT_USER_AGENT: &str = concat!("imagekit-rs/", env!("CARGO_PKG_VERSION"));
 
@@ -61,6 +66,22 @@ pub(crate) struct Config {
     pub(crate) api_base: String,
     pub(crate) upload_base: String,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) sleeper: Option<Arc<dyn Sleep>>,
+    pub(crate) max_response_bytes: u64,
+}
+
+/// Per-call overrides of the client's settings.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// Timeout of each attempt; the client's when `None`.
+    pub timeout: Option<Duration>,
+    /// Deadline for the whole call, retries and waits included; the client's when `None`.
+    pub deadline: Option<Duration>,
+    /// Retry policy; the client's when `None`.
+    pub retry: Option<RetryPolicy>,
 }
 
 impl Client {
@@ -101,19 +122,104 @@ impl Client {
 
     /// Wraps an operation (or the input error that prevented building it) in a call.
     pub(crate) fn call<T>(&self, operation: Result<Operation<T>, Error>) -> Call<'_, T> {
-        Call { client: self, operation, timeout: None }
+        Call { client: self, operation, options: CallOptions::default() }
     }
 
-    /// Runs one operation: build the request, send it, read the answer.
+    /// Runs one operation: build the request, send it, retry as the policy says, read the
+    /// answer. The deadline, when there is one and a sleeper to time it, bounds all of it.
     pub async fn execute<T>(
         &self,
         operation: &Operation<T>,
-        timeout: Option<Duration>,
+        options: &CallOptions,
     ) -> Result<ApiResponse<T>, Error> {
-        let request = operation.to_http_request(self, timeout.or(self.config.timeout))?;
-        let response = self.config.transport.send(request).await?;
-        operation.parse_response(response)
+        let deadline = options.deadline.or(self.config.deadline);
+        let attempts = self.attempts(operation, options);
+        #[cfg(feature = "tracing")]
+        let attempts = tracing::Instrument::instrument(
+            attempts,
+            tracing::info_span!(
+                "imagekit.call",
+                operation = operation.name(),
+                attempt = tracing::field::Empty,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+            ),
+        );
+        match (deadline, &self.config.sleeper) {
+            (Some(limit), Some(sleeper)) => match first_of(attempts, sleeper.sleep(limit)).await {
+                Some(outcome) => outcome,
+                None => Err(Error::Transport(TransportError::with_message(
+                    TransportErrorKind::Timeout,
+                    format!("the call's deadline of {} ms passed", limit.as_millis()),
+                ))),
+            },
+            _ => attempts.await,
+        }
     }
+
+    async fn attempts<T>(
+        &self,
+        operation: &Operation<T>,
+        options: &CallOptions,
+    ) -> Result<ApiResponse<T>, Error> {
+        let config = &*self.config;
+        let policy = options.retry.as_ref().unwrap_or(&config.retry);
+        let timeout = options.timeout.or(config.timeout);
+        let mut retries_done = 0;
+        loop {
+            #[cfg(feature = "tracing")]
+            tracing::Span::current().record("attempt", retries_done + 1);
+            let request = operation.to_http_request(self, timeout)?;
+            let outcome = config.transport.send(request).await.and_then(|r| self.check_size(r));
+            #[cfg(feature = "tracing")]
+            if let Ok(response) = &outcome {
+                let span = tracing::Span::current();
+                span.record("status", response.status().as_u16());
+                let id = response.headers().get(crate::response::REQUEST_ID_HEADER);
+                if let Some(id) = id.and_then(|v| v.to_str().ok()) {
+                    span.record("request_id", id);
+                }
+            }
+            let Some(sleeper) = &config.sleeper else {
+                return operation.parse_response(outcome?);
+            };
+            let attempt = match &outcome {
+                Ok(response) => Attempt::Answered(response.status(), response.headers()),
+                Err(error) => Attempt::Failed(error),
+            };
+            match policy.decide(retries_done, operation.is_idempotent(), attempt, jitter_random()) {
+                RetryDecision::RetryAfter(wait) => {
+                    sleeper.sleep(wait).await;
+                    retries_done += 1;
+                }
+                _ => return operation.parse_response(outcome?),
+            }
+        }
+    }
+
+    /// Enforces the body cap for transports that did not (the hyper transport stops reading).
+    fn check_size(&self, response: HttpResponse) -> Result<HttpResponse, TransportError> {
+        let cap = self.config.max_response_bytes;
+        if response.body().len() as u64 > cap {
+            return Err(TransportError::with_message(
+                TransportErrorKind::BodyTooLarge,
+                format!("the response body is over the {cap}-byte cap"),
+            ));
+        }
+        Ok(response)
+    }
+}
+
+/// Runs `work` until `timer` fires first; `None` if it did. Runtime-agnostic.
+async fn first_of<F: std::future::Future>(work: F, mut timer: BoxFuture<'static, ()>) -> Option<F::Output> {
+    let mut work = std::pin::pin!(work);
+    std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(output) = work.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Some(output));
+        }
+        timer.as_mut().poll(cx).map(|()| None)
+    })
+    .await
 }
 
 impl fmt::Debug for Client {
@@ -124,6 +230,10 @@ impl fmt::Debug for Client {
             .field("upload_base_url", &self.config.upload_base)
             .field("user_agent", &self.config.user_agent)
             .field("timeout", &self.config.timeout)
+            .field("deadline", &self.config.deadline)
+            .field("retry", &self.config.retry)
+            .field("sleeper", &self.config.sleeper)
+            .field("max_response_bytes", &self.config.max_response_bytes)
             .field("transport", &self.config.transport)
             .finish()
     }
@@ -136,14 +246,31 @@ impl fmt::Debug for Client {
 pub struct Call<'c, T> {
     client: &'c Client,
     operation: Result<Operation<T>, Error>,
-    timeout: Option<Duration>,
+    options: CallOptions,
 }
 
 impl<'c, T> Call<'c, T> {
-    /// Overrides the client's timeout for this call.
+    /// Overrides the client's timeout of each attempt for this call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.options.timeout = Some(timeout);
         self
+    }
+
+    /// Bounds the whole call, retries and waits included (needs a sleeper on the client).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.options.deadline = Some(deadline);
+        self
+    }
+
+    /// Overrides the client's retry policy for this call.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry = Some(policy);
+        self
+    }
+
+    /// Makes exactly one attempt.
+    pub fn no_retries(self) -> Self {
+        self.retry(RetryPolicy::none())
     }
 
     /// Sends the call and returns its typed value.
@@ -154,7 +281,7 @@ impl<'c, T> Call<'c, T> {
     /// Sends the call and returns its value with status, headers, request id, rate limits and body.
     pub async fn send_with_meta(self) -> Result<ApiResponse<T>, Error> {
         let operation = self.operation?;
-        self.client.execute(&operation, self.timeout).await
+        self.client.execute(&operation, &self.options).await
     }
 
     /// The operation this call would run, for driving it with your own I/O.
@@ -167,7 +294,7 @@ impl<T> fmt::Debug for Call<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Call")
             .field("operation", &self.operation)
-            .field("timeout", &self.timeout)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -190,6 +317,10 @@ pub struct ClientBuilder {
     upload_base_url: Option<String>,
     user_agent: Option<String>,
     timeout: Option<Option<Duration>>,
+    deadline: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    sleeper: Option<Arc<dyn Sleep>>,
+    max_response_bytes: Option<u64>,
 }
 
 impl ClientBuilder {
@@ -248,6 +379,34 @@ impl ClientBuilder {
         self
     }
 
+    /// A deadline for every call, retries and waits included; none by default. Enforced
+    /// through the sleeper, so it needs one.
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// How calls are retried ([`RetryPolicy::default`] unless set; [`RetryPolicy::none`] to
+    /// turn retries off). Retrying needs a [`Sleep`].
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// What waits between retries and times deadlines. Without one, the client never retries
+    /// and has no deadline (the per-attempt timeout still goes to the transport).
+    pub fn sleeper(mut self, sleeper: impl Sleep + 'static) -> Self {
+        self.sleeper = Some(Arc::new(sleeper));
+        self
+    }
+
+    /// The largest response body accepted, 64 MiB by default; a larger one is a transport
+    /// error of kind `BodyTooLarge`, so a broken or hostile server cannot exhaust memory.
+    pub fn max_response_bytes(mut self, max: u64) -> Self {
+        self.max_response_bytes = Some(max);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let private_key = self.private_key.ok_or_else(|| {
@@ -276,6 +435,10 @@ impl ClientBuilder {
                 api_base,
                 upload_base,
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
+                deadline: self.deadline,
+                retry: self.retry.unwrap_or_default(),
+                sleeper: self.sleeper,
+                max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             }),
         })
     }
@@ -289,6 +452,10 @@ impl fmt::Debug for ClientBuilder {
             .field("upload_base_url", &self.upload_base_url)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("sleeper", &self.sleeper)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("transport", &self.transport)
             .finish()
     }

@@ -45,9 +45,11 @@ pub mod models;
 pub mod operation;
 pub mod resources;
 pub mod response;
+pub mod retry;
 pub mod transport;
 
-pub use client::{Call, Client, ClientBuilder};
+pub use client::{Call, CallOptions, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, InvalidInput};
 pub use response::{ApiResponse, RateLimit, ResponseMeta};
+pub use retry::{RetryPolicy, Sleep};
 pub use transport::{HttpTransport, TransportError, TransportErrorKind};

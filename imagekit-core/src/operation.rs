@@ -270,6 +270,7 @@ impl<T> Operation<T> {
             timeout,
             operation: self.name,
             idempotent: self.idempotent,
+            max_response_bytes: Some(config.max_response_bytes),
         });
         Ok(request)
     }

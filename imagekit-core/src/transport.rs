@@ -125,6 +125,8 @@ pub struct RequestOptions {
     pub operation: &'static str,
     /// Whether sending the request twice has the same effect as sending it once.
     pub idempotent: bool,
+    /// Stop reading and fail with [`TransportErrorKind::BodyTooLarge`] past this many bytes.
+    pub max_response_bytes: Option<u64>,
 }
 
 /// What went wrong in a transport, coarse enough for the core to decide what to do next.

@@ -25,9 +25,37 @@ mod transport;
 
 pub use transport::{HyperTransport, HyperTransportBuilder};
 
-use imagekit_core::{Client, ClientBuilder, Error};
+use std::time::Duration;
 
-/// A client for `private_key` over a default [`HyperTransport`].
+use imagekit_core::transport::BoxFuture;
+use imagekit_core::{Client, ClientBuilder, Error, Sleep};
+
+/// Waits on the Tokio timer: what the client retries and times deadlines with.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TokioSleep;
+
+impl Sleep for TokioSleep {
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// A client builder with a default [`HyperTransport`] and [`TokioSleep`] (so retries are on);
+/// add the private key and any settings, then `build()`.
+///
+/// ```no_run
+/// # fn run() -> Result<(), imagekit_core::Error> {
+/// let client = imagekit_hyper::builder()?
+///     .private_key("private_...")
+///     .retry_policy(imagekit_core::RetryPolicy::default().with_max_retries(4))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+pub fn builder() -> Result<ClientBuilder, Error> {
+    Ok(Client::builder().transport(HyperTransport::new()?).sleeper(TokioSleep))
+}
+
+/// A client for `private_key` over a default [`HyperTransport`], retrying with [`TokioSleep`].
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), imagekit_core::Error> {
@@ -36,11 +64,12 @@ use imagekit_core::{Client, ClientBuilder, Error};
 /// # Ok(()) }
 /// ```
 pub fn client(private_key: impl Into<String>) -> Result<Client, Error> {
-    Client::builder().private_key(private_key).transport(HyperTransport::new()?).build()
+    builder()?.private_key(private_key).build()
 }
 
-/// A client configured from the environment over a default [`HyperTransport`]:
+/// A client configured from the environment over a default [`HyperTransport`], retrying with
+/// [`TokioSleep`]:
 /// `IMAGEKIT_PRIVATE_KEY` (required), `IMAGEKIT_BASE_URL` and `IMAGEKIT_UPLOAD_BASE_URL`.
 pub fn from_env() -> Result<Client, Error> {
-    ClientBuilder::from_env().transport(HyperTransport::new()?).build()
+    ClientBuilder::from_env().transport(HyperTransport::new()?).sleeper(TokioSleep).build()
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client as PooledClient;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -155,11 +155,34 @@ fn with_default_roots(
 #[async_trait::async_trait]
 impl HttpTransport for HyperTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let timeout = request.extensions().get::<RequestOptions>().and_then(|o| o.timeout);
+        let options = request.extensions().get::<RequestOptions>();
+        let timeout = options.and_then(|o| o.timeout);
+        let cap = options
+            .and_then(|o| o.max_response_bytes)
+            .map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
         let exchange = async {
             let response = self.client.request(request.map(Full::new)).await.map_err(classify)?;
             let (parts, body) = response.into_parts();
-            let body = body.collect().await.map_err(classify)?.to_bytes();
+            let too_large = || {
+                TransportError::with_message(
+                    TransportErrorKind::BodyTooLarge,
+                    format!("the response body is over the {cap}-byte cap"),
+                )
+            };
+            // Refuse early when the server announces too much, and stop reading past the cap
+            // when it does not, so memory never holds more than the cap.
+            let announced = parts
+                .headers
+                .get(http::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+            if announced.is_some_and(|len| len > cap as u64) {
+                return Err(too_large());
+            }
+            let body = match Limited::new(body, cap).collect().await {
+                Ok(collected) => collected.to_bytes(),
+                Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large()),
+                Err(error) => return Err(classify_boxed(error)),
+            };
             Ok(HttpResponse::from_parts(parts, body))
         };
         match timeout {
@@ -180,6 +203,11 @@ where
     E: StdError + Send + Sync + 'static,
 {
     let kind = kind_of(&error);
+    TransportError::new(kind, error)
+}
+
+fn classify_boxed(error: Box<dyn StdError + Send + Sync>) -> TransportError {
+    let kind = kind_of(&*error);
     TransportError::new(kind, error)
 }
 

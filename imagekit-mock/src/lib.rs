@@ -50,9 +50,11 @@
 
 pub mod fixtures;
 mod scripted;
+mod sleep;
 
 pub use mockall;
 pub use scripted::{Expectation, RecordedRequest, ScriptedTransport};
+pub use sleep::InstantSleep;
 
 use imagekit_core::transport::{HttpRequest, HttpResponse, TransportError};
 

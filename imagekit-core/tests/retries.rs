@@ -1,0 +1,229 @@
+//! Retry, deadline and body-cap behaviour through the public client, with the waits recorded.
+
+use std::time::Duration;
+
+use http::Method;
+use imagekit_core::operation::{ApiPath, Operation};
+use imagekit_core::transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError};
+use imagekit_core::{CallOptions, Client, Error, RetryPolicy, Sleep, TransportErrorKind};
+use imagekit_mock::{InstantSleep, ScriptedTransport, fixtures};
+
+const MS: Duration = Duration::from_millis(1);
+
+fn client(transport: &ScriptedTransport, sleep: &InstantSleep) -> Client {
+    Client::builder()
+        .private_key("private_k")
+        .transport(transport.clone())
+        .sleeper(sleep.clone())
+        .retry_policy(RetryPolicy::default().with_jitter(false))
+        .build()
+        .unwrap()
+}
+
+fn status(code: u16) -> HttpResponse {
+    fixtures::json(code, &serde_json::json!({"message": format!("status {code}")}))
+}
+
+/// A POST that is not safe to repeat, as creating something is.
+fn create_something() -> Operation<serde_json::Value> {
+    Operation::json("create-something", Method::POST, ApiPath::new("/v1/things"))
+}
+
+#[tokio::test]
+async fn a_get_that_fails_twice_with_500_succeeds_on_the_third_attempt() {
+    let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+    transport
+        .push_response(status(500))
+        .push_response(status(500))
+        .push_response(fixtures::ok(fixtures::file()));
+    let file = client(&transport, &sleep).files().get(fixtures::FILE_ID).await.unwrap();
+    assert_eq!(file.file_id.as_deref(), Some(fixtures::FILE_ID));
+    assert_eq!(transport.request_count(), 3);
+    assert_eq!(sleep.waits(), [500 * MS, 1000 * MS]);
+}
+
+#[tokio::test]
+async fn retries_stop_after_the_default_two() {
+    let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+    for _ in 0..3 {
+        transport.push_response(status(503));
+    }
+    let error = client(&transport, &sleep).files().get("f").await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(transport.request_count(), 3);
+    transport.assert_all_consumed();
+}
+
+#[tokio::test]
+async fn conflicts_and_other_client_errors_fail_at_once() {
+    for code in [400, 401, 403, 404, 409, 422, 423] {
+        let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+        transport.push_response(status(code));
+        let error = client(&transport, &sleep).files().versions().restore("f", "v").await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(code));
+        assert_eq!(transport.request_count(), 1, "{code} is not retried");
+        assert!(sleep.waits().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn a_rate_limit_waits_for_imagekits_reset_header() {
+    let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+    transport.push_response(fixtures::rate_limited()).push_response(fixtures::ok(fixtures::file()));
+    client(&transport, &sleep).files().get("f").await.unwrap();
+    assert_eq!(sleep.waits(), [Duration::from_millis(fixtures::RATE_LIMIT_RESET_MS)]);
+    assert_eq!(transport.request_count(), 2);
+}
+
+#[tokio::test]
+async fn a_rate_limit_beyond_the_cap_returns_at_once_with_its_reset_time() {
+    let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+    let mut long = fixtures::rate_limited();
+    long.headers_mut().insert("x-ratelimit-reset", 600_000.into());
+    transport.push_response(long);
+    let error = client(&transport, &sleep).files().get("f").await.unwrap_err();
+    let api = error.as_api().unwrap();
+    assert!(api.is_rate_limited());
+    assert_eq!(api.rate_limit().unwrap().reset, Some(Duration::from_secs(600)));
+    assert!(error.to_string().contains("resets in 600000 ms"), "{error}");
+    assert_eq!(transport.request_count(), 1);
+    assert!(sleep.waits().is_empty());
+}
+
+#[tokio::test]
+async fn unsafe_operations_retry_only_when_nothing_was_sent() {
+    let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+    let client = client(&transport, &sleep);
+    transport.push_response(status(500));
+    let error = client.execute(&create_something(), &CallOptions::default()).await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(transport.request_count(), 1, "a POST is not repeated after a 500");
+
+    transport.push_error(TransportError::timeout("slow"));
+    assert!(matches!(
+        client.execute(&create_something(), &CallOptions::default()).await,
+        Err(Error::Transport(_))
+    ));
+    assert_eq!(transport.request_count(), 2, "nor after a timeout: it may have been processed");
+
+    transport
+        .push_error(TransportError::connect("refused"))
+        .push_response(fixtures::rate_limited())
+        .push_json(201, serde_json::json!({"id": "t1"}));
+    let created = client.execute(&create_something(), &CallOptions::default()).await.unwrap();
+    assert_eq!(created.data["id"], "t1");
+    assert_eq!(transport.request_count(), 5, "connect failures and 429s are retried for every operation");
+}
+
+#[tokio::test]
+async fn idempotent_operations_retry_after_timeouts_and_lost_connections() {
+    let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+    transport
+        .push_error(TransportError::timeout("slow"))
+        .push_error(TransportError::io("reset"))
+        .push_response(fixtures::ok(fixtures::file_version()));
+    client(&transport, &sleep).files().versions().get("f", "v").await.unwrap();
+    assert_eq!(transport.request_count(), 3);
+}
+
+#[tokio::test]
+async fn retries_can_be_changed_per_client_and_per_call() {
+    let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+    let client = client(&transport, &sleep);
+    transport.push_response(status(502));
+    let error = client.files().get("f").no_retries().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(transport.request_count(), 1);
+    for _ in 0..3 {
+        transport.push_response(status(502));
+    }
+    transport.push_response(fixtures::ok(fixtures::file()));
+    let five = RetryPolicy::default().with_max_retries(5).with_backoff(10 * MS, 15 * MS).with_jitter(false);
+    client.files().get("f").retry(five).await.unwrap();
+    assert_eq!(transport.request_count(), 5);
+    assert_eq!(sleep.waits()[..], [10 * MS, 15 * MS, 15 * MS][..]);
+
+    let off = Client::builder()
+        .private_key("k")
+        .transport(transport.clone())
+        .sleeper(sleep.clone())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+    transport.push_response(status(500));
+    assert!(off.files().get("f").await.is_err());
+    assert_eq!(transport.request_count(), 6);
+}
+
+#[tokio::test]
+async fn without_a_sleeper_there_are_no_retries() {
+    let transport = ScriptedTransport::new();
+    transport.push_response(status(503));
+    let client = Client::builder().private_key("k").transport(transport.clone()).build().unwrap();
+    assert!(client.files().get("f").await.is_err());
+    assert_eq!(transport.request_count(), 1);
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_a_clear_error_and_not_retried() {
+    let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+    transport.push_response(fixtures::ok(fixtures::file()));
+    let client = Client::builder()
+        .private_key("k")
+        .transport(transport.clone())
+        .sleeper(sleep)
+        .max_response_bytes(256)
+        .build()
+        .unwrap();
+    match client.files().get("f").await {
+        Err(Error::Transport(e)) => {
+            assert_eq!(e.kind(), TransportErrorKind::BodyTooLarge);
+            assert!(e.to_string().contains("256-byte cap"), "{e}");
+        }
+        other => panic!("expected a body-too-large transport error, got {other:?}"),
+    }
+    assert_eq!(transport.request_count(), 1);
+    assert_eq!(transport.last_request().unwrap().options.unwrap().max_response_bytes, Some(256));
+}
+
+/// Never answers: what a hung server looks like.
+#[derive(Debug)]
+struct Hangs;
+
+#[async_trait::async_trait]
+impl HttpTransport for Hangs {
+    async fn send(&self, _: HttpRequest) -> Result<HttpResponse, TransportError> {
+        std::future::pending().await
+    }
+}
+
+#[derive(Debug)]
+struct TokioSleep;
+
+impl Sleep for TokioSleep {
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+#[tokio::test]
+async fn a_deadline_bounds_the_whole_call() {
+    let client = Client::builder().private_key("k").transport(Hangs).sleeper(TokioSleep).build().unwrap();
+    let started = std::time::Instant::now();
+    let error = client.files().get("f").deadline(100 * MS).await.unwrap_err();
+    match error {
+        Error::Transport(e) => assert!(e.is_timeout() && e.to_string().contains("deadline of 100 ms"), "{e}"),
+        other => panic!("expected a deadline timeout, got {other:?}"),
+    }
+    let elapsed = started.elapsed();
+    assert!(elapsed >= 100 * MS && elapsed < Duration::from_secs(5), "{elapsed:?}");
+
+    let client_deadline = Client::builder()
+        .private_key("k")
+        .transport(Hangs)
+        .sleeper(TokioSleep)
+        .deadline(Some(50 * MS))
+        .build()
+        .unwrap();
+    assert!(matches!(client_deadline.files().get("f").await, Err(Error::Transport(e)) if e.is_timeout()));
+}
