@@ -447,8 +447,9 @@ fn collapse_slashes(path: &str) -> String {
     out
 }
 
+/// The system clock in Unix seconds, or `None` where there is none.
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-fn system_now() -> Option<u64> {
+pub(crate) fn system_now() -> Option<u64> {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .ok()
@@ -457,7 +458,7 @@ fn system_now() -> Option<u64> {
 
 // `SystemTime::now()` panics on wasm32-unknown-unknown, so there is no clock there.
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
-fn system_now() -> Option<u64> {
+pub(crate) fn system_now() -> Option<u64> {
     None
 }
 
