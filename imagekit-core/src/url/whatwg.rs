@@ -469,7 +469,7 @@ mod tests {
         assert_eq!(href("https://u:p@x.com/"), "https://u:p@x.com/");
         assert_eq!(href("https://0x7f.1/"), "https://127.0.0.1/");
         assert_eq!(href(" https:\\\\x.com\\a\\b "), "https://x.com/a/b");
-        assert_eq!(href("https://é.com/").starts_with("ERR Unsupported"), true);
+        assert!(href("https://é.com/").starts_with("ERR Unsupported"));
         assert!(Url::parse("https://").is_err());
         assert!(Url::parse("https://x.com:99999/").is_err());
         assert!(Url::parse("https://1.2.3.256/").is_err());
