@@ -609,8 +609,19 @@ impl<'de> Deserialize<'de> for Transformation {
                 }
                 Ok(t)
             }
+            // A `null` step is skipped by the SDKs; here it is an empty step, which renders
+            // to nothing.
+            fn visit_none<E: de::Error>(self) -> Result<Transformation, E> {
+                Ok(Transformation::new())
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Transformation, E> {
+                Ok(Transformation::new())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Transformation, D::Error> {
+                d.deserialize_map(self)
+            }
         }
-        d.deserialize_map(V)
+        d.deserialize_option(V)
     }
 }
 
@@ -618,8 +629,7 @@ impl<'de> Deserialize<'de> for Transformation {
 pub(crate) fn deserialize_chain<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Vec<Transformation>, D::Error> {
-    let steps: Option<Vec<Option<Transformation>>> = Option::deserialize(d)?;
-    Ok(steps.unwrap_or_default().into_iter().flatten().collect())
+    Ok(Option::<Vec<Transformation>>::deserialize(d)?.unwrap_or_default())
 }
 
 #[cfg(test)]
