@@ -254,6 +254,9 @@ impl WebhookVerifier {
     }
 
     /// Verifies the legacy `x-ik-signature: t=<unix ms>,v1=<hex>` scheme.
+    ///
+    /// The timestamp is held to the same tolerance as the current scheme (the legacy SDKs
+    /// did not check it), so a captured request cannot be replayed later.
     pub fn verify_legacy(
         &self,
         x_ik_signature: &str,

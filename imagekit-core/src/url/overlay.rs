@@ -37,6 +37,19 @@ pub enum OverlayType {
     SolidColor,
 }
 
+impl OverlayType {
+    /// The `type` value in the SDKs' JSON.
+    fn json_name(self) -> &'static str {
+        match self {
+            OverlayType::Text => "text",
+            OverlayType::Image => "image",
+            OverlayType::Video => "video",
+            OverlayType::Subtitle => "subtitle",
+            OverlayType::SolidColor => "solidColor",
+        }
+    }
+}
+
 /// How the overlay's text or input path is put into the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -259,7 +272,10 @@ impl Overlay {
         let misplaced = |name: &str| {
             UrlError::invalid(
                 format!("{field}.{name}"),
-                format!("`{name}` does not apply to a {overlay_type:?} overlay"),
+                format!(
+                    "`{name}` does not apply to a `{}` overlay",
+                    overlay_type.json_name()
+                ),
             )
         };
         let uses_input = matches!(
