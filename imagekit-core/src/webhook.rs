@@ -245,11 +245,13 @@ impl WebhookVerifier {
         if !matched {
             return Err(WebhookError::SignatureMismatch);
         }
+        let (event, raw) = parse_body(body)?;
         Ok(VerifiedWebhook {
             scheme: WebhookScheme::Standard,
             webhook_id: Some(webhook_id.to_owned()),
             timestamp_ms: timestamp.saturating_mul(1000),
-            ..parse_body(body)?
+            event,
+            raw,
         })
     }
 
@@ -290,11 +292,13 @@ impl WebhookVerifier {
         if !matched {
             return Err(WebhookError::SignatureMismatch);
         }
+        let (event, raw) = parse_body(body)?;
         Ok(VerifiedWebhook {
             scheme: WebhookScheme::Legacy,
             webhook_id: None,
             timestamp_ms,
-            ..parse_body(body)?
+            event,
+            raw,
         })
     }
 
@@ -341,23 +345,18 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-fn parse_body(body: &[u8]) -> Result<VerifiedWebhook, WebhookError> {
+/// The typed event and the whole JSON body.
+fn parse_body(body: &[u8]) -> Result<(WebhookEvent, Value), WebhookError> {
     let raw: Value = serde_json::from_slice(body).map_err(|e| WebhookError::InvalidPayload {
         reason: e.to_string(),
     })?;
-    Ok(VerifiedWebhook {
-        scheme: WebhookScheme::Standard,
-        webhook_id: None,
-        timestamp_ms: 0,
-        event: WebhookEvent::from_value(raw.clone())?,
-        raw,
-    })
+    Ok((WebhookEvent::from_value(raw.clone())?, raw))
 }
 
 /// Parses a webhook body WITHOUT checking its signature: only for bodies already verified
 /// elsewhere, or for tests. Use [`WebhookVerifier`] on anything received over the network.
 pub fn parse_event(body: impl AsRef<[u8]>) -> Result<WebhookEvent, WebhookError> {
-    parse_body(body.as_ref()).map(|v| v.event)
+    parse_body(body.as_ref()).map(|(event, _)| event)
 }
 
 /// The fields every event has; `data` and `request` depend on the event type.

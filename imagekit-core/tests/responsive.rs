@@ -133,3 +133,15 @@ fn serializes_with_the_sdk_field_names() {
     let v = serde_json::to_value(&a).unwrap();
     assert!(v.get("srcSet").is_some() && v.get("sizes").is_none(), "{v}");
 }
+
+#[test]
+fn misspelled_or_mistyped_options_are_rejected() {
+    let typo = serde_json::from_value::<ResponsiveImageOptions>(
+        json!({"src": "sample.jpg", "urlEndpoint": BASE, "widht": 400}),
+    );
+    assert!(typo.unwrap_err().to_string().contains("widht"));
+    let negative = serde_json::from_value::<ResponsiveImageOptions>(
+        json!({"src": "sample.jpg", "urlEndpoint": BASE, "width": -1}),
+    );
+    assert!(negative.unwrap_err().to_string().contains("width"));
+}

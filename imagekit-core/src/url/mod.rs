@@ -162,21 +162,21 @@ impl SrcOptions {
 /// The JSON shape of `SrcOptions`; kept private so that the public struct can stay plain.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct RawSrcOptions {
+struct RawSrcOptions {
     #[serde(default)]
-    pub(crate) src: Option<String>,
+    src: Option<String>,
     #[serde(default)]
-    pub(crate) url_endpoint: Option<String>,
+    url_endpoint: Option<String>,
     #[serde(default, deserialize_with = "deserialize_chain")]
-    pub(crate) transformation: Vec<Transformation>,
+    transformation: Vec<Transformation>,
     #[serde(default)]
-    pub(crate) transformation_position: Option<TransformationPosition>,
+    transformation_position: Option<TransformationPosition>,
     #[serde(default, deserialize_with = "deserialize_query")]
-    pub(crate) query_parameters: Vec<(String, String)>,
+    query_parameters: Vec<(String, String)>,
     #[serde(default)]
-    pub(crate) signed: Option<bool>,
+    signed: Option<bool>,
     #[serde(default, deserialize_with = "deserialize_expires_in")]
-    pub(crate) expires_in: Option<u64>,
+    expires_in: Option<u64>,
 }
 
 impl From<RawSrcOptions> for SrcOptions {

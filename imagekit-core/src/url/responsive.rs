@@ -1,10 +1,12 @@
 //! `srcset` / `sizes` for responsive images, as `getResponsiveImageAttributes` in the
 //! official JavaScript SDK computes them.
 
+use serde::de::{self, DeserializeOwned};
 use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
-use super::transformation::{Transformation, deserialize_chain};
-use super::{RawSrcOptions, SrcOptions, TransformationPosition, UrlBuilder, UrlError};
+use super::transformation::Transformation;
+use super::{SrcOptions, UrlBuilder, UrlError};
 
 const DEFAULT_DEVICE_BREAKPOINTS: [u32; 8] = [640, 750, 828, 1080, 1200, 1920, 2048, 3840];
 const DEFAULT_IMAGE_BREAKPOINTS: [u32; 8] = [16, 32, 48, 64, 96, 128, 256, 384];
@@ -61,50 +63,27 @@ impl ResponsiveImageOptions {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RawResponsive {
-    #[serde(default)]
-    src: Option<String>,
-    #[serde(default)]
-    url_endpoint: Option<String>,
-    #[serde(default, deserialize_with = "deserialize_chain")]
-    transformation: Vec<Transformation>,
-    #[serde(default)]
-    transformation_position: Option<TransformationPosition>,
-    #[serde(default, deserialize_with = "super::deserialize_query")]
-    query_parameters: Vec<(String, String)>,
-    #[serde(default)]
-    signed: Option<bool>,
-    #[serde(default, deserialize_with = "super::deserialize_expires_in")]
-    expires_in: Option<u64>,
-    #[serde(default)]
-    width: Option<u32>,
-    #[serde(default)]
-    sizes: Option<String>,
-    #[serde(default)]
-    device_breakpoints: Option<Vec<u32>>,
-    #[serde(default)]
-    image_breakpoints: Option<Vec<u32>>,
-}
-
 impl<'de> Deserialize<'de> for ResponsiveImageOptions {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = RawResponsive::deserialize(d)?;
+        // Take out the layout keys; the rest must be valid `SrcOptions` (unknown keys rejected).
+        let mut map = serde_json::Map::<String, Value>::deserialize(d)?;
+        fn take<T: DeserializeOwned, E: de::Error>(
+            map: &mut serde_json::Map<String, Value>,
+            key: &str,
+        ) -> Result<Option<T>, E> {
+            match map.remove(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(v) => serde_json::from_value(v)
+                    .map(Some)
+                    .map_err(|e| E::custom(format!("{key}: {e}"))),
+            }
+        }
         Ok(ResponsiveImageOptions {
-            src: SrcOptions::from(RawSrcOptions {
-                src: raw.src,
-                url_endpoint: raw.url_endpoint,
-                transformation: raw.transformation,
-                transformation_position: raw.transformation_position,
-                query_parameters: raw.query_parameters,
-                signed: raw.signed,
-                expires_in: raw.expires_in,
-            }),
-            width: raw.width,
-            sizes: raw.sizes,
-            device_breakpoints: raw.device_breakpoints,
-            image_breakpoints: raw.image_breakpoints,
+            width: take(&mut map, "width")?,
+            sizes: take(&mut map, "sizes")?,
+            device_breakpoints: take(&mut map, "deviceBreakpoints")?,
+            image_breakpoints: take(&mut map, "imageBreakpoints")?,
+            src: SrcOptions::deserialize(Value::Object(map)).map_err(de::Error::custom)?,
         })
     }
 }
@@ -135,15 +114,13 @@ fn vw_percents(sizes: &str) -> Vec<u32> {
     let mut found = Vec::new();
     let mut resume = 0usize;
     for (p, _) in sizes.char_indices() {
-        let preceded_ok = if p == 0 {
-            true
-        } else {
-            sizes[..p]
-                .char_indices()
-                .next_back()
-                .is_some_and(|(ws, c)| c.is_whitespace() && ws >= resume)
-        };
-        if !preceded_ok || (p > 0 && p < resume) {
+        // `(^|\s)`: a match starts the string or follows whitespace not used by the last match
+        // (which ends in `w`, so `p >= resume` is enough).
+        let after_space = sizes[..p]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_whitespace);
+        if p < resume || !(p == 0 || after_space) {
             continue;
         }
         // Lengths tried in the order a backtracking regex tries them.
