@@ -172,7 +172,8 @@ pub(super) fn attributes(
             Some(&smallest) => {
                 let candidates = match device.first() {
                     Some(&first) => {
-                        let min_px = f64::from(first) * f64::from(smallest) / 100.0;
+                        // Same float operations as the JavaScript SDK, so edge widths agree.
+                        let min_px = f64::from(first) * (f64::from(smallest) / 100.0);
                         all.iter()
                             .copied()
                             .filter(|&w| f64::from(w) >= min_px)
@@ -250,5 +251,18 @@ mod tests {
         assert_eq!(vw_percents("200vw"), Vec::<u32>::new());
         assert_eq!(vw_percents("1vw"), vec![1]);
         assert_eq!(vw_percents("x50vw"), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn pruning_threshold_rounds_like_javascript() {
+        // In JavaScript 300 * (7 / 100) is 21.000000000000004, so a 21 px candidate is dropped.
+        let opts =
+            ResponsiveImageOptions::new(SrcOptions::new("https://ik.imagekit.io/d", "a.jpg"))
+                .sizes("7vw")
+                .device_breakpoints(vec![300])
+                .image_breakpoints(vec![21, 22]);
+        let a = attributes(&UrlBuilder::new("k"), &opts).unwrap();
+        let set = a.src_set.unwrap();
+        assert!(!set.contains(" 21w") && set.contains(" 22w"), "{set}");
     }
 }
