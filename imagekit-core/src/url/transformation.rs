@@ -513,9 +513,11 @@ fn render_param(
             Ok(Some(format!("sr-{text}")))
         }
         "di" | "ff" => {
-            no_bool(value, field)?;
-            let text = plain_text(value, field)?;
-            let path = strip_one_slash_each_side(&text).replace('/', "@@");
+            // A media-library path; the SDKs mangle or throw on anything but a string.
+            let TransformValue::String(text) = value else {
+                return Err(UrlError::invalid(field(), "expects a file path string"));
+            };
+            let path = strip_one_slash_each_side(text).replace('/', "@@");
             Ok(Some(format!("{name}-{path}")))
         }
         // Boolean options rendered as `pr-true` / `pr-false`.
