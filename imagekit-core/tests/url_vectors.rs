@@ -235,6 +235,10 @@ fn invalid_options_are_errors_that_name_the_field() {
         "raw",
     );
     reject(
+        base(serde_json::json!({"transformation": [{"defaultImage": 0}]})),
+        "defaultImage",
+    );
+    reject(
         base(serde_json::json!({"transformation": [{"overlay": "text"}]})),
         "overlay",
     );
