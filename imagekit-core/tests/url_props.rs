@@ -212,6 +212,16 @@ proptest! {
     }
 
     #[test]
+    fn url_parsing_never_panics_on_hosts_and_ports(
+        host in "(\\[[0-9a-fA-F:.]{0,40}\\]|[0-9a-zA-Z.%-]{0,20})(:[0-9]{0,7})?",
+        rest in "\\PC{0,12}",
+    ) {
+        let endpoint = format!("https://{host}/{rest}");
+        let _ = UrlBuilder::new("k").build_src(&SrcOptions::new(endpoint.clone(), "/a.jpg").query_parameter("q", "1"));
+        let _ = UrlBuilder::new("k").build_src(&SrcOptions::new("https://ik.imagekit.io/d", endpoint).signed(true));
+    }
+
+    #[test]
     fn signed_urls_always_carry_a_signature(
         src in "[a-zA-Z0-9_ -]{1,10}(/[a-zA-Z0-9_ -]{1,10})?(\\.[a-z]{2,4})?",
         w in 1u32..5000,

@@ -245,14 +245,9 @@ fn parse_host(raw: &str) -> Result<String, ParseError> {
     }
     if let Some(inner) = raw.strip_prefix('[') {
         let inner = inner.strip_suffix(']').unwrap_or(inner);
-        if inner.is_empty()
-            || !inner
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-        {
-            return Err(ParseError::Invalid("invalid IPv6 address"));
-        }
-        return Ok(format!("[{}]", inner.to_ascii_lowercase()));
+        let pieces =
+            parse_ipv6(inner.as_bytes()).ok_or(ParseError::Invalid("invalid IPv6 address"))?;
+        return Ok(format!("[{}]", serialize_ipv6(&pieces)));
     }
     let decoded = percent_decode(raw.as_bytes())
         .decode_utf8()
@@ -290,6 +285,139 @@ fn parse_host(raw: &str) -> Result<String, ParseError> {
         return parse_ipv4(&host);
     }
     Ok(host)
+}
+
+/// The WHATWG IPv6 parser: eight 16-bit pieces, `::` compression, a trailing dotted IPv4.
+fn parse_ipv6(input: &[u8]) -> Option<[u16; 8]> {
+    let mut address = [0u16; 8];
+    let mut piece = 0usize;
+    let mut compress: Option<usize> = None;
+    let mut i = 0usize;
+    let at = |i: usize| input.get(i).copied();
+    if at(0) == Some(b':') {
+        if at(1) != Some(b':') {
+            return None;
+        }
+        i = 2;
+        piece = 1;
+        compress = Some(1);
+    }
+    while let Some(c) = at(i) {
+        if piece == 8 {
+            return None;
+        }
+        if c == b':' {
+            if compress.is_some() {
+                return None;
+            }
+            i += 1;
+            piece += 1;
+            compress = Some(piece);
+            continue;
+        }
+        let mut value: u16 = 0;
+        let mut length = 0;
+        while length < 4 {
+            let Some(d) = at(i).and_then(|c| char::from(c).to_digit(16)) else {
+                break;
+            };
+            value = value * 0x10 + d as u16;
+            i += 1;
+            length += 1;
+        }
+        match at(i) {
+            Some(b'.') => {
+                if length == 0 || piece > 6 {
+                    return None;
+                }
+                i -= length;
+                let mut numbers_seen = 0;
+                while at(i).is_some() {
+                    if numbers_seen > 0 {
+                        if at(i) == Some(b'.') && numbers_seen < 4 {
+                            i += 1;
+                        } else {
+                            return None;
+                        }
+                    }
+                    let mut ipv4_piece: Option<u16> = None;
+                    while let Some(d) = at(i).filter(u8::is_ascii_digit) {
+                        let number = u16::from(d - b'0');
+                        ipv4_piece = match ipv4_piece {
+                            None => Some(number),
+                            Some(0) => return None,
+                            Some(p) => Some(p * 10 + number),
+                        };
+                        if ipv4_piece > Some(255) {
+                            return None;
+                        }
+                        i += 1;
+                    }
+                    let ipv4_piece = ipv4_piece?;
+                    let slot = address.get_mut(piece)?;
+                    *slot = *slot * 0x100 + ipv4_piece;
+                    numbers_seen += 1;
+                    if numbers_seen == 2 || numbers_seen == 4 {
+                        piece += 1;
+                    }
+                }
+                if numbers_seen != 4 {
+                    return None;
+                }
+                break;
+            }
+            Some(b':') => {
+                i += 1;
+                at(i)?;
+            }
+            Some(_) => return None,
+            None => {}
+        }
+        *address.get_mut(piece)? = value;
+        piece += 1;
+    }
+    match compress {
+        Some(compress) => {
+            let mut swaps = piece - compress;
+            let mut piece = 7;
+            while piece != 0 && swaps > 0 {
+                address.swap(piece, compress + swaps - 1);
+                piece -= 1;
+                swaps -= 1;
+            }
+        }
+        None if piece != 8 => return None,
+        None => {}
+    }
+    Some(address)
+}
+
+/// Lowercase hex pieces, the first longest run of two or more zero pieces as `::`.
+fn serialize_ipv6(address: &[u16; 8]) -> String {
+    let mut best: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < 8 {
+        let run = address[i..].iter().take_while(|&&p| p == 0).count();
+        if run > 1 && best.is_none_or(|(_, len)| run > len) {
+            best = Some((i, run));
+        }
+        i += run.max(1);
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < 8 {
+        if let Some((start, len)) = best.filter(|&(start, _)| start == i) {
+            out.push_str(if start == 0 { "::" } else { ":" });
+            i += len;
+            continue;
+        }
+        out.push_str(&format!("{:x}", address[i]));
+        if i != 7 {
+            out.push(':');
+        }
+        i += 1;
+    }
+    out
 }
 
 fn ends_in_number(host: &str) -> bool {
@@ -468,6 +596,30 @@ mod tests {
         assert_eq!(href("https://x.com/it's?it's"), "https://x.com/it's?it%27s");
         assert_eq!(href("https://u:p@x.com/"), "https://u:p@x.com/");
         assert_eq!(href("https://0x7f.1/"), "https://127.0.0.1/");
+        assert_eq!(
+            href("https://[0:0:0:0:0:0:0:1]:8080/"),
+            "https://[::1]:8080/"
+        );
+        assert_eq!(href("https://[FE80::1:0:0:0]/"), "https://[fe80::1:0:0:0]/");
+        assert_eq!(href("https://[1:0:0:2:0:0:0:3]/"), "https://[1:0:0:2::3]/");
+        assert_eq!(
+            href("https://[::ffff:192.168.0.1]/"),
+            "https://[::ffff:c0a8:1]/"
+        );
+        assert_eq!(
+            href("https://[1:2:3:4:5:6:7:8]/"),
+            "https://[1:2:3:4:5:6:7:8]/"
+        );
+        for bad in [
+            "https://[1::2::3]/",
+            "https://[1:2]/",
+            "https://[::1.2.3]/",
+            "https://[12345::]/",
+            "https://[:1]/",
+            "https://[1:]/",
+        ] {
+            assert!(Url::parse(bad).is_err(), "{bad}");
+        }
         assert_eq!(href(" https:\\\\x.com\\a\\b "), "https://x.com/a/b");
         assert!(href("https://é.com/").starts_with("ERR Unsupported"));
         assert!(Url::parse("https://").is_err());
