@@ -22,11 +22,19 @@
 //! ```
 //!
 //! Differences from the JavaScript SDKs, all on inputs where they produce a broken or
-//! surprising URL: invalid values (an object where a string belongs, `width: true`, a
-//! negative or fractional `expiresIn`, an unknown `transformationPosition` or overlay type)
-//! are errors instead of being rendered as `[object Object]` or ignored; a numeric `0`
-//! overlay position or timing is kept (`lx-0`); `trim: false`, `sharpen: false` and friends
-//! leave the parameter out instead of rendering `t-false`; an empty `raw` adds nothing.
+//! surprising URL:
+//!
+//! * invalid values are errors naming the field instead of being rendered as
+//!   `[object Object]`, thrown as a `TypeError`, or dropped: an object where a string belongs,
+//!   `width: true`, `grayscale: "yes"`, a numeric `defaultImage`, a negative or fractional
+//!   `expiresIn`, an unknown `transformationPosition`, overlay type or option key;
+//! * an unusable `urlEndpoint` is an error (the SDKs return `""`); an absolute `src` that is
+//!   not a URL still gives `""`, as the SDKs do;
+//! * a numeric `0` overlay position or timing is kept (`lx-0`);
+//! * `trim: false`, `sharpen: false` and the other effects that take a value leave the
+//!   parameter out instead of rendering `t-false`; an empty `raw` adds nothing instead of a
+//!   stray separator;
+//! * host names must be ASCII (punycode `xn--` form); the SDKs convert them.
 
 mod overlay;
 mod responsive;
