@@ -109,10 +109,23 @@ impl Client {
         &self.config.upload_base
     }
 
-    /// The private key, for signing done in this crate; never logged.
-    #[allow(dead_code)]
-    pub(crate) fn private_key(&self) -> &str {
-        &self.config.private_key
+    /// A URL builder that signs with this client's private key, as the official SDKs'
+    /// `client.helper.buildSrc` does.
+    ///
+    /// ```
+    /// # fn run(client: imagekit_core::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let options: imagekit_core::url::SrcOptions = serde_json::from_value(serde_json::json!({
+    ///     "src": "/default-image.jpg",
+    ///     "urlEndpoint": "https://ik.imagekit.io/demo",
+    ///     "transformation": [{"width": 300, "height": 200}],
+    ///     "signed": true,
+    /// }))?;
+    /// let url = client.url_builder().build_src(&options)?;
+    /// assert!(url.contains("tr=w-300,h-200") && url.contains("ik-s="));
+    /// # Ok(()) }
+    /// ```
+    pub fn url_builder(&self) -> crate::url::UrlBuilder {
+        crate::url::UrlBuilder::new(self.config.private_key.as_str())
     }
 
     /// Files: details of the current version, and [`Files::versions`].

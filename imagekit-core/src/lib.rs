@@ -43,10 +43,13 @@ pub mod client;
 pub mod error;
 pub mod models;
 pub mod operation;
+pub mod phash;
 pub mod resources;
 pub mod response;
 pub mod retry;
 pub mod transport;
+pub mod url;
+pub mod webhook;
 
 pub use client::{Call, CallOptions, Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, InvalidInput};
