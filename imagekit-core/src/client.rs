@@ -13,6 +13,7 @@ use crate::operation::Operation;
 use crate::resources::files::Files;
 use crate::response::ApiResponse;
 use crate::retry::{Attempt, RetryDecision, RetryPolicy, Sleep, jitter_random};
+use crate::telemetry::CallSpan;
 use crate::transport::{
     BoxFuture, HttpResponse, HttpTransport, MaybeSend, TransportError, TransportErrorKind,
 };
@@ -146,18 +147,8 @@ impl Client {
         options: &CallOptions,
     ) -> Result<ApiResponse<T>, Error> {
         let deadline = options.deadline.or(self.config.deadline);
-        let attempts = self.attempts(operation, options);
-        #[cfg(feature = "tracing")]
-        let attempts = tracing::Instrument::instrument(
-            attempts,
-            tracing::info_span!(
-                "imagekit.call",
-                operation = operation.name(),
-                attempt = tracing::field::Empty,
-                status = tracing::field::Empty,
-                request_id = tracing::field::Empty,
-            ),
-        );
+        let span = CallSpan::new(operation.name());
+        let attempts = span.run(self.attempts(operation, options, &span));
         match (deadline, &self.config.sleeper) {
             (Some(limit), Some(sleeper)) => match first_of(attempts, sleeper.sleep(limit)).await {
                 Some(outcome) => outcome,
@@ -174,24 +165,18 @@ impl Client {
         &self,
         operation: &Operation<T>,
         options: &CallOptions,
+        span: &CallSpan,
     ) -> Result<ApiResponse<T>, Error> {
         let config = &*self.config;
         let policy = options.retry.as_ref().unwrap_or(&config.retry);
         let timeout = options.timeout.or(config.timeout);
         let mut retries_done = 0;
         loop {
-            #[cfg(feature = "tracing")]
-            tracing::Span::current().record("attempt", retries_done + 1);
+            span.attempt(retries_done + 1);
             let request = operation.to_http_request(self, timeout)?;
             let outcome = config.transport.send(request).await.and_then(|r| self.check_size(r));
-            #[cfg(feature = "tracing")]
             if let Ok(response) = &outcome {
-                let span = tracing::Span::current();
-                span.record("status", response.status().as_u16());
-                let id = response.headers().get(crate::response::REQUEST_ID_HEADER);
-                if let Some(id) = id.and_then(|v| v.to_str().ok()) {
-                    span.record("request_id", id);
-                }
+                span.answered(response);
             }
             let Some(sleeper) = &config.sleeper else {
                 return operation.parse_response(outcome?);

@@ -47,6 +47,7 @@ pub mod phash;
 pub mod resources;
 pub mod response;
 pub mod retry;
+mod telemetry;
 pub mod transport;
 pub mod url;
 pub mod webhook;
