@@ -58,7 +58,9 @@ impl Default for HyperTransportBuilder {
         Self {
             connect_timeout: Some(Duration::from_secs(10)),
             pool_idle_timeout: Some(Duration::from_secs(90)),
-            pool_max_idle_per_host: 32,
+            // Unlimited, as hyper's default: a cap below the caller's concurrency makes the pool
+            // close and reopen connections under load; idle ones still expire.
+            pool_max_idle_per_host: usize::MAX,
             https_only: false,
             tls_config: None,
         }
@@ -78,7 +80,8 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// How many idle connections per host the pool keeps, 32 by default.
+    /// How many idle connections per host the pool keeps; no limit by default (the pool never
+    /// holds more than the peak number of calls in flight, and idle ones expire).
     pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
         self.pool_max_idle_per_host = max;
         self
