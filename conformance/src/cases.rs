@@ -20,6 +20,8 @@ use imagekit_core::{Client, Error};
 /// One operation to call.
 pub struct Case {
     pub operation: &'static str,
+    /// The documented success status to ask the mock for, when not its default.
+    pub status: Option<u16>,
     pub run: Box<dyn Fn(Client) -> BoxFuture<'static, Result<(), Error>>>,
 }
 
@@ -27,7 +29,28 @@ fn case<F>(operation: &'static str, run: fn(Client) -> F) -> Case
 where
     F: std::future::Future<Output = Result<(), Error>> + Send + 'static,
 {
-    Case { operation, run: Box::new(move |client| Box::pin(run(client))) }
+    Case { operation, status: None, run: Box::new(move |client| Box::pin(run(client))) }
+}
+
+/// A case that asks for the 207 partial-success answer the spec documents, and checks that it is
+/// a success value marked as partial.
+fn partial<F>(operation: &'static str, run: fn(Client) -> F) -> Case
+where
+    F: std::future::Future<Output = Result<bool, Error>> + Send + 'static,
+{
+    Case {
+        operation,
+        status: Some(207),
+        run: Box::new(move |client| {
+            Box::pin(async move {
+                if run(client).await? {
+                    Ok(())
+                } else {
+                    Err(Error::invalid_input(operation, "a 207 answer was not marked as a partial success"))
+                }
+            })
+        }),
+    }
 }
 
 const FILE_ID: &str = "598821f949c0a938d57563bd";
@@ -100,17 +123,36 @@ pub fn cases() -> Vec<Case> {
                 .await
                 .map(drop)
         }),
+        partial("rename-file", |c| async move {
+            Ok(c.files()
+                .rename(RenameFile::new("/catalog/red-sneaker.jpg", "sneaker-red.jpg").purge_cache(true))
+                .await?
+                .partial)
+        }),
         case("delete-multiple-files", |c| async move {
             c.files().bulk().delete([FILE_ID, "6682b1f0e4c9a2d3f1b7c8aa"]).await.map(drop)
+        }),
+        partial("delete-multiple-files", |c| async move {
+            let result = c.files().bulk().delete([FILE_ID]).await?;
+            Ok(result.partial && !result.is_complete())
         }),
         case("add-tags-bulk", |c| async move {
             c.files().bulk().add_tags([FILE_ID], ["summer-sale", "featured"]).await.map(drop)
         }),
+        partial("add-tags-bulk", |c| async move {
+            Ok(c.files().bulk().add_tags([FILE_ID], ["featured"]).await?.partial)
+        }),
         case("remove-tags-bulk", |c| async move {
             c.files().bulk().remove_tags([FILE_ID], ["summer-sale"]).await.map(drop)
         }),
+        partial("remove-tags-bulk", |c| async move {
+            Ok(c.files().bulk().remove_tags([FILE_ID], ["featured"]).await?.partial)
+        }),
         case("remove-ai-tags-bulk", |c| async move {
             c.files().bulk().remove_ai_tags([FILE_ID], ["Footwear"]).await.map(drop)
+        }),
+        partial("remove-ai-tags-bulk", |c| async move {
+            Ok(c.files().bulk().remove_ai_tags([FILE_ID], ["Footwear"]).await?.partial)
         }),
         case(
             "get-uploaded-file-metadata",
@@ -165,6 +207,7 @@ pub fn cases() -> Vec<Case> {
                 "job status",
             )
         }),
+        partial("bulk-job-status", |c| async move { Ok(c.folders().job().get(JOB_ID).await?.partial) }),
         // Cache.
         case("purge-cache", |c| async move {
             c.cache()
