@@ -67,7 +67,8 @@ impl ListAssets {
         Self::default()
     }
 
-    /// Which kinds of assets to list.
+    /// Which kinds of assets to list (`type`).
+    #[doc(alias = "type")]
     pub fn kind(mut self, kind: AssetType) -> Self {
         self.kind = Some(kind);
         self
