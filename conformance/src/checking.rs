@@ -11,6 +11,8 @@ pub struct Exchange {
     pub request: String,
     pub status: u16,
     pub violations: Option<String>,
+    /// Whether the request carried a JSON body.
+    pub json_body: bool,
 }
 
 /// Wraps a transport, recording each exchange and Prism's `sl-violations` header.
@@ -49,6 +51,8 @@ impl<T: HttpTransport> HttpTransport for CheckingTransport<T> {
         }
         let operation = request.extensions().get::<RequestOptions>().map(|o| o.operation).unwrap_or("?");
         let described = format!("{} {}", request.method(), request.uri());
+        let json_body = !request.body().is_empty()
+            && request.headers().get(http::header::CONTENT_TYPE).is_some_and(|v| v == "application/json");
         let mut response = self.inner.send(request).await?;
         let violations = response
             .headers()
@@ -59,6 +63,7 @@ impl<T: HttpTransport> HttpTransport for CheckingTransport<T> {
             request: described,
             status: response.status().as_u16(),
             violations,
+            json_body,
         });
         if operation == "list-file-versions" {
             unnest_list_example(&mut response);
