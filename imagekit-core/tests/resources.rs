@@ -287,6 +287,7 @@ async fn metadata_of_a_file_and_of_a_url() {
     let read = c.files().metadata().get("f1").await.unwrap();
     assert_eq!(read.p_hash.as_deref(), Some("f06830ca9f1e3e90"));
     assert_eq!(read.extra["newField"], true);
+    assert_eq!(read.exif.unwrap().image.unwrap()["Make"], "Canon");
     transport.expect(Method::GET, "/v1/metadata").respond(fixtures::ok(metadata));
     c.files().metadata().get_from_url("https://ik.imagekit.io/demo/a b.jpg?tr=w-10").await.unwrap();
     assert_eq!(

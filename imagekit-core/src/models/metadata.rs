@@ -47,11 +47,38 @@ pub struct Metadata {
     /// Video codec of a video.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub video_codec: Option<String>,
-    /// EXIF data, grouped as ImageKit groups it: `image`, `thumbnail`, `exif`, `gps`,
-    /// `interoperability`, `makernote`.
+    /// EXIF data, grouped as ImageKit groups it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exif: Option<Exif>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// EXIF data of an image, by group. Each group maps EXIF tag names (`Make`, `ExposureTime`,
+/// `GPSLatitude`, ...) to their values, as ImageKit sends them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Exif {
+    /// Tags of the main image (IFD0): camera make and model, orientation, resolution, ...
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<Map<String, Value>>,
+    /// Tags of the embedded thumbnail (IFD1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<Map<String, Value>>,
+    /// Capture settings: exposure, aperture, ISO, dates, lens, ...
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exif: Option<Map<String, Value>>,
-    /// Fields this version of the crate does not know, kept as sent.
+    /// GPS position tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gps: Option<Map<String, Value>>,
+    /// Interoperability tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interoperability: Option<Map<String, Value>>,
+    /// The maker note, vendor-specific.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub makernote: Option<Map<String, Value>>,
+    /// Groups this version of the crate does not know, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

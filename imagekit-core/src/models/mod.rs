@@ -21,5 +21,5 @@ pub use bulk::{
 pub use custom_metadata_field::{CustomMetadataField, CustomMetadataFieldSchema};
 pub use extension::{Extension, ExtensionName, ExtensionStatus, SavedExtension};
 pub use file::{AiTag, CustomMetadataFieldType, File, FileKind, FileType, SelectedFieldSchema, VersionInfo};
-pub use metadata::Metadata;
+pub use metadata::{Exif, Metadata};
 pub use named_transformation::NamedTransformation;
