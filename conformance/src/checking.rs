@@ -11,6 +11,8 @@ pub struct Exchange {
     pub request: String,
     pub status: u16,
     pub violations: Option<String>,
+    /// Whether the request carried a JSON body.
+    pub json_body: bool,
 }
 
 /// Wraps a transport, recording each exchange and Prism's `sl-violations` header.
@@ -18,11 +20,18 @@ pub struct Exchange {
 pub struct CheckingTransport<T> {
     inner: T,
     exchanges: Arc<Mutex<Vec<Exchange>>>,
+    prefer: Arc<Mutex<Option<u16>>>,
 }
 
 impl<T> CheckingTransport<T> {
     pub fn new(inner: T) -> Self {
-        Self { inner, exchanges: Arc::default() }
+        Self { inner, exchanges: Arc::default(), prefer: Arc::default() }
+    }
+
+    /// Asks the mock for the answer it documents for `status` (Prism's `Prefer: code=..`), until
+    /// changed; `None` lets it pick its default, the first success status.
+    pub fn prefer_status(&self, status: Option<u16>) {
+        *self.prefer.lock().unwrap_or_else(|p| p.into_inner()) = status;
     }
 
     /// Takes the exchanges recorded since the last call.
@@ -33,9 +42,17 @@ impl<T> CheckingTransport<T> {
 
 #[async_trait::async_trait]
 impl<T: HttpTransport> HttpTransport for CheckingTransport<T> {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+    async fn send(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let prefer = *self.prefer.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(status) = prefer {
+            if let Ok(value) = http::HeaderValue::from_str(&format!("code={status}")) {
+                request.headers_mut().insert("prefer", value);
+            }
+        }
         let operation = request.extensions().get::<RequestOptions>().map(|o| o.operation).unwrap_or("?");
         let described = format!("{} {}", request.method(), request.uri());
+        let json_body = !request.body().is_empty()
+            && request.headers().get(http::header::CONTENT_TYPE).is_some_and(|v| v == "application/json");
         let mut response = self.inner.send(request).await?;
         let violations = response
             .headers()
@@ -46,6 +63,7 @@ impl<T: HttpTransport> HttpTransport for CheckingTransport<T> {
             request: described,
             status: response.status().as_u16(),
             violations,
+            json_body,
         });
         if operation == "list-file-versions" {
             unnest_list_example(&mut response);

@@ -153,6 +153,11 @@ impl ApiError {
             .unwrap_or_default()
     }
 
+    /// Per-field validation errors some operations add (`errors`, e.g. on a file update).
+    pub fn errors(&self) -> Option<&Value> {
+        self.extra.get("errors")
+    }
+
     /// ImageKit's request id (`x-ik-requestId`).
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id()

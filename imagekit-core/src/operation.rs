@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
-use http::{Method, Uri};
+use http::{Method, StatusCode, Uri};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -87,8 +87,17 @@ pub enum Body {
     Json(Bytes),
 }
 
-/// Reads a success body into the operation's value type.
-type Decoder<T> = fn(&Bytes) -> Result<T, (String, serde_json::Error)>;
+/// Reads a success answer (its status and body) into the operation's value type.
+type Decoder<T> = fn(StatusCode, &Bytes) -> Result<T, (String, serde_json::Error)>;
+
+/// A success value that can say it is only a partial success (HTTP 207 Multi-Status).
+///
+/// ImageKit answers 207 when a bulk operation succeeded for some items and not others; the body
+/// then lists what failed. Such an answer is a success, and the value remembers it was partial.
+pub trait PartialSuccess {
+    /// Records that the answer was a 207.
+    fn mark_partial(&mut self);
+}
 
 /// A complete, declarative description of one API call.
 ///
@@ -146,6 +155,14 @@ impl<T: DeserializeOwned> Operation<T> {
     }
 }
 
+impl<T: DeserializeOwned + PartialSuccess> Operation<T> {
+    /// An operation whose success body is JSON of type `T`, and which may answer 207 for a
+    /// partial success: the value is then marked with [`PartialSuccess::mark_partial`].
+    pub fn json_partial(name: &'static str, method: Method, path: ApiPath) -> Self {
+        Self::with_decoder(name, method, path, decode_partial::<T>)
+    }
+}
+
 impl Operation<()> {
     /// An operation whose success answer carries nothing of interest (e.g. a 204).
     ///
@@ -186,6 +203,14 @@ impl<T> Operation<T> {
         self.query.push('=');
         self.query.extend(utf8_percent_encode(value, COMPONENT));
         self
+    }
+
+    /// Adds a query parameter when it has a value; the value is formatted with `Display`.
+    pub fn query_opt(self, name: &str, value: Option<impl fmt::Display>) -> Self {
+        match value {
+            Some(value) => self.query(name, &value.to_string()),
+            None => self,
+        }
     }
 
     /// Sets a JSON body.
@@ -282,14 +307,29 @@ impl<T> Operation<T> {
         if !meta.status().is_success() {
             return Err(Error::Api(Box::new(ApiError::from_response(meta))));
         }
-        match (self.decode)(meta.body()) {
+        match (self.decode)(meta.status(), meta.body()) {
             Ok(data) => Ok(ApiResponse { data, meta }),
             Err((path, source)) => Err(Error::Decode(Box::new(DecodeError::new(path, source, meta)))),
         }
     }
 }
 
-fn decode_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, (String, serde_json::Error)> {
+fn decode_json<T: DeserializeOwned>(_: StatusCode, body: &Bytes) -> Result<T, (String, serde_json::Error)> {
+    decode_body(body)
+}
+
+fn decode_partial<T: DeserializeOwned + PartialSuccess>(
+    status: StatusCode,
+    body: &Bytes,
+) -> Result<T, (String, serde_json::Error)> {
+    let mut value: T = decode_body(body)?;
+    if status == StatusCode::MULTI_STATUS {
+        value.mark_partial();
+    }
+    Ok(value)
+}
+
+fn decode_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, (String, serde_json::Error)> {
     match serde_json::from_slice(body) {
         Ok(value) => Ok(value),
         // Cold path: decode again, tracking the path, so the error says where it failed.
@@ -306,7 +346,7 @@ fn decode_json<T: DeserializeOwned>(body: &Bytes) -> Result<T, (String, serde_js
     }
 }
 
-fn decode_empty(body: &Bytes) -> Result<(), (String, serde_json::Error)> {
+fn decode_empty(_: StatusCode, body: &Bytes) -> Result<(), (String, serde_json::Error)> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
     }
@@ -355,9 +395,10 @@ mod tests {
 
     #[test]
     fn empty_decoder_accepts_nothing_or_json() {
-        assert!(decode_empty(&Bytes::new()).is_ok());
-        assert!(decode_empty(&Bytes::from_static(b" \n")).is_ok());
-        assert!(decode_empty(&Bytes::from_static(b"{}")).is_ok());
-        assert!(decode_empty(&Bytes::from_static(b"<html>")).is_err());
+        let ok = StatusCode::NO_CONTENT;
+        assert!(decode_empty(ok, &Bytes::new()).is_ok());
+        assert!(decode_empty(ok, &Bytes::from_static(b" \n")).is_ok());
+        assert!(decode_empty(ok, &Bytes::from_static(b"{}")).is_ok());
+        assert!(decode_empty(ok, &Bytes::from_static(b"<html>")).is_err());
     }
 }

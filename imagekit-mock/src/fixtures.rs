@@ -170,3 +170,130 @@ pub fn bad_gateway_html() -> HttpResponse {
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
     response
 }
+
+/// A 201 JSON answer, as the create operations send.
+pub fn created(body: Value) -> HttpResponse {
+    json(201, &body)
+}
+
+/// A 202 JSON answer, as the folder rename sends.
+pub fn accepted(body: Value) -> HttpResponse {
+    json(202, &body)
+}
+
+/// A 207 JSON answer: a partial success.
+pub fn multi_status(body: Value) -> HttpResponse {
+    json(207, &body)
+}
+
+/// A file of the asset catalogue used by the listing fixtures: `/catalog/product-<n>.jpg`.
+pub fn catalog_file(n: usize) -> Value {
+    let name = format!("product-{n:03}.jpg");
+    json!({
+        "fileId": format!("6690a1c2d3e4f5a6b7c8{n:04x}"),
+        "type": "file",
+        "name": name,
+        "filePath": format!("/catalog/{name}"),
+        "tags": if n % 3 == 0 { json!(["sale"]) } else { Value::Null },
+        "AITags": null,
+        "versionInfo": {"id": format!("6690a1c2d3e4f5a6b7c8{n:04x}"), "name": "Version 1"},
+        "isPrivateFile": false,
+        "isPublished": true,
+        "customCoordinates": null,
+        "url": format!("https://ik.imagekit.io/demo_shop/catalog/{name}"),
+        "thumbnail": format!("https://ik.imagekit.io/demo_shop/tr:n-ik_ml_thumbnail/catalog/{name}"),
+        "fileType": "image",
+        "mime": "image/jpeg",
+        "width": 1200,
+        "height": 900,
+        "size": 150_000 + n * 1_000,
+        "hasAlpha": false,
+        "customMetadata": {},
+        "createdAt": format!("2024-07-{:02}T08:00:00.000Z", 1 + n % 28),
+        "updatedAt": format!("2024-07-{:02}T08:00:00.000Z", 1 + n % 28),
+    })
+}
+
+/// A folder as the asset listing returns it.
+pub fn folder() -> Value {
+    json!({
+        "type": "folder",
+        "folderId": "6690a0f1d3e4f5a6b7c80001",
+        "name": "catalog",
+        "folderPath": "/catalog",
+        "customMetadata": {},
+        "createdAt": "2024-06-30T18:21:05.000Z",
+        "updatedAt": "2024-06-30T18:21:05.000Z",
+    })
+}
+
+/// The files `skip..skip + limit` of a catalogue of `total` files, as one page of `GET /v1/files`.
+pub fn asset_page(total: usize, skip: usize, limit: usize) -> Value {
+    Value::Array((skip..total.min(skip.saturating_add(limit))).map(catalog_file).collect())
+}
+
+/// 207 of a bulk delete: one file deleted, one not.
+pub fn bulk_delete_partial(deleted: &str, failed: &str) -> Value {
+    json!({
+        "successfullyDeletedFileIds": [deleted],
+        "errors": [{"fileId": failed, "error": "Internal error while deleting the file."}],
+    })
+}
+
+/// 404 of a bulk operation naming the ids it could not find.
+pub fn missing_files(ids: &[&str]) -> HttpResponse {
+    json(
+        404,
+        &json!({"message": "The requested file(s) does not exist.", "help": HELP, "missingFileIds": ids}),
+    )
+}
+
+/// The id of [`named_transformation`].
+pub const NAMED_TRANSFORMATION_ID: &str = "6690b7e2f1a2b3c4d5e6f701";
+
+/// A named transformation, in the shape the official SDKs read (the public spec lacks it).
+pub fn named_transformation() -> Value {
+    json!({
+        "id": NAMED_TRANSFORMATION_ID,
+        "name": "product_card",
+        "transformation": "w-400,h-300,c-at_max,f-auto",
+        "enabled": true,
+        "createdAt": "2024-07-02T10:11:12.000Z",
+    })
+}
+
+/// All named transformations of the fixture account.
+pub fn named_transformation_list() -> Value {
+    json!([
+        named_transformation(),
+        {
+            "id": "6690b7e2f1a2b3c4d5e6f702",
+            "name": "thumb_square",
+            "transformation": "w-150,h-150,fo-auto",
+            "enabled": false,
+            "createdAt": "2024-07-03T09:00:00.000Z",
+        }
+    ])
+}
+
+/// Usage analytics, in the shape the official SDKs read (the public spec lacks it).
+pub fn usage_analytics() -> Value {
+    json!({
+        "startDate": "2024-07-01",
+        "endDate": "2024-07-08",
+        "generatedAt": "2024-07-08T00:05:00.000Z",
+        "bandwidthBytes": 48_213_004_211_u64,
+        "requestCount": 1_204_551,
+        "cache": {"hit": 1_150_020, "miss": 51_203, "errorCount": 3_328},
+        "browser": [{"name": "Chrome", "requestCount": 702_110}, {"name": "Safari", "requestCount": 351_002}],
+        "country": [{"code": "DE", "requestCount": 402_118}],
+        "device": [{"type": "mobile", "requestCount": 801_223}],
+        "errorReasons": [{"reason": "origin_timeout", "count": 210}],
+        "extensions": [],
+        "format": [{"format": "webp", "requestCount": 911_000}],
+        "statusCodes": [{"code": 200, "count": 1_180_000}, {"code": 404, "count": 3_100}],
+        "top404Assets": [{"url": "/catalog/old-banner.png", "count": 1_200}],
+        "topImages": [{"url": "/catalog/product-001.jpg", "requestCount": 52_000}],
+        "videoProcessing": [],
+    })
+}

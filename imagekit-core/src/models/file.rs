@@ -139,6 +139,10 @@ pub struct File {
     /// When the file (version) was last updated, ISO 8601.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    /// Where each extension asked for in an update stands, by extension name (only in the
+    /// answer to `client.files().update(..)`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension_status: Option<BTreeMap<String, super::ExtensionStatus>>,
     /// Fields this version of the crate does not know, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -1,0 +1,114 @@
+//! Bulk file operations: `client.files().bulk()`.
+//!
+//! A 207 answer (some files failed) is a success whose value lists the failures; a 404 whose
+//! body lists `missingFileIds` is an error, read with [`crate::ApiError::missing_file_ids`].
+
+use http::Method;
+use serde::Serialize;
+
+use crate::client::{Call, Client};
+use crate::models::{BulkDeleteResult, BulkTagsResult};
+use crate::operation::{ApiPath, Operation};
+use crate::resources::check_count;
+
+/// At most this many files in one bulk delete.
+pub const MAX_DELETE_FILES: usize = 100;
+/// At most this many files in one bulk tag operation.
+pub const MAX_TAG_FILES: usize = 50;
+
+/// Bulk file operations, from [`crate::resources::files::Files::bulk`].
+#[derive(Clone, Copy, Debug)]
+pub struct Bulk<'c> {
+    pub(crate) client: &'c Client,
+}
+
+fn strings<S: Into<String>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
+    items.into_iter().map(Into::into).collect()
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileIds {
+    file_ids: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Tags {
+    file_ids: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<Vec<String>>,
+    #[serde(rename = "AITags", skip_serializing_if = "Option::is_none")]
+    ai_tags: Option<Vec<String>>,
+}
+
+impl<'c> Bulk<'c> {
+    /// Deletes up to 100 files and all their versions.
+    ///
+    /// `POST /v1/files/batch/deleteByFileIds`
+    pub fn delete<S: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+    ) -> Call<'c, BulkDeleteResult> {
+        let body = FileIds { file_ids: strings(file_ids) };
+        let op = check_count("fileIds", body.file_ids.len(), 1, MAX_DELETE_FILES).and_then(|()| {
+            Operation::json_partial(
+                "delete-multiple-files",
+                Method::POST,
+                ApiPath::new("/v1/files/batch/deleteByFileIds"),
+            )
+            .json_body(&body)
+        });
+        self.client.call(op)
+    }
+
+    /// Adds tags to up to 50 files.
+    ///
+    /// `POST /v1/files/addTags`
+    pub fn add_tags<S: Into<String>, T: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+        tags: impl IntoIterator<Item = T>,
+    ) -> Call<'c, BulkTagsResult> {
+        let body = Tags { file_ids: strings(file_ids), tags: Some(strings(tags)), ai_tags: None };
+        self.tags("add-tags-bulk", "/v1/files/addTags", "tags", body)
+    }
+
+    /// Removes tags from up to 50 files.
+    ///
+    /// `POST /v1/files/removeTags`
+    pub fn remove_tags<S: Into<String>, T: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+        tags: impl IntoIterator<Item = T>,
+    ) -> Call<'c, BulkTagsResult> {
+        let body = Tags { file_ids: strings(file_ids), tags: Some(strings(tags)), ai_tags: None };
+        self.tags("remove-tags-bulk", "/v1/files/removeTags", "tags", body)
+    }
+
+    /// Removes AI tags from up to 50 files.
+    ///
+    /// `POST /v1/files/removeAITags`
+    pub fn remove_ai_tags<S: Into<String>, T: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+        ai_tags: impl IntoIterator<Item = T>,
+    ) -> Call<'c, BulkTagsResult> {
+        let body = Tags { file_ids: strings(file_ids), tags: None, ai_tags: Some(strings(ai_tags)) };
+        self.tags("remove-ai-tags-bulk", "/v1/files/removeAITags", "AITags", body)
+    }
+
+    fn tags(
+        &self,
+        name: &'static str,
+        path: &'static str,
+        tags_field: &'static str,
+        body: Tags,
+    ) -> Call<'c, BulkTagsResult> {
+        let tag_count = body.tags.as_ref().or(body.ai_tags.as_ref()).map_or(0, Vec::len);
+        let op = check_count("fileIds", body.file_ids.len(), 1, MAX_TAG_FILES)
+            .and_then(|()| check_count(tags_field, tag_count, 1, usize::MAX))
+            .and_then(|()| Operation::json_partial(name, Method::POST, ApiPath::new(path)).json_body(&body));
+        self.client.call(op)
+    }
+}

@@ -1,0 +1,157 @@
+//! Named transformations: `client.named_transformations()`.
+//!
+//! These five operations are in the official SDKs but not in ImageKit's public OpenAPI
+//! document; requests and answers follow the SDKs' shapes.
+
+use http::Method;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::client::{Call, Client};
+use crate::models::NamedTransformation;
+use crate::operation::{ApiPath, Operation};
+use crate::resources::check_not_empty;
+
+/// Named transformation operations, from [`Client::named_transformations`].
+#[derive(Clone, Copy, Debug)]
+pub struct NamedTransformations<'c> {
+    pub(crate) client: &'c Client,
+}
+
+fn transformation_path(id: &str) -> Result<ApiPath, crate::Error> {
+    ApiPath::new("/v1/named-transformations").id("id", id)
+}
+
+/// Names may use letters, digits and `_` only, since they appear in URLs as `n-<name>`.
+fn check_name(name: &str) -> Result<(), crate::Error> {
+    check_not_empty("name", name)?;
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(crate::Error::invalid_input("name", "may only contain letters, digits and `_`"));
+    }
+    Ok(())
+}
+
+impl<'c> NamedTransformations<'c> {
+    /// The account's named transformations.
+    ///
+    /// `GET /v1/named-transformations`
+    pub fn list(&self) -> Call<'c, Vec<NamedTransformation>> {
+        let op = Operation::json(
+            "list-named-transformations",
+            Method::GET,
+            ApiPath::new("/v1/named-transformations"),
+        );
+        self.client.call(Ok(op))
+    }
+
+    /// Creates a named transformation.
+    ///
+    /// `POST /v1/named-transformations`
+    pub fn create(&self, params: CreateNamedTransformation) -> Call<'c, NamedTransformation> {
+        let op = check_name(&params.name).and_then(|()| {
+            Operation::json(
+                "create-named-transformation",
+                Method::POST,
+                ApiPath::new("/v1/named-transformations"),
+            )
+            .json_body(&params)
+        });
+        self.client.call(op)
+    }
+
+    /// One named transformation.
+    ///
+    /// `GET /v1/named-transformations/{id}`
+    pub fn get(&self, id: &str) -> Call<'c, NamedTransformation> {
+        let op = transformation_path(id).map(|p| Operation::json("get-named-transformation", Method::GET, p));
+        self.client.call(op)
+    }
+
+    /// Changes a named transformation; only what is set is sent.
+    ///
+    /// `PATCH /v1/named-transformations/{id}`
+    pub fn update(&self, id: &str, params: UpdateNamedTransformation) -> Call<'c, NamedTransformation> {
+        let op = transformation_path(id).and_then(|p| {
+            if let Some(name) = &params.name {
+                check_name(name)?;
+            }
+            Operation::json("update-named-transformation", Method::PATCH, p).json_body(&params)
+        });
+        self.client.call(op)
+    }
+
+    /// Deletes a named transformation.
+    ///
+    /// `DELETE /v1/named-transformations/{id}`
+    pub fn delete(&self, id: &str) -> Call<'c, ()> {
+        let op = transformation_path(id)
+            .map(|p| Operation::empty("delete-named-transformation", Method::DELETE, p));
+        self.client.call(op)
+    }
+}
+
+/// Parameters of [`NamedTransformations::create`].
+#[derive(Clone, Debug, Serialize)]
+#[non_exhaustive]
+pub struct CreateNamedTransformation {
+    /// The name (letters, digits, `_`; case-sensitive), used in URLs as `tr:n-<name>`.
+    pub name: String,
+    /// The transformation it stands for, e.g. `"w-400,h-300,c-at_max"`.
+    pub transformation: Value,
+    /// Whether URLs may use it right away.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl CreateNamedTransformation {
+    /// Names `transformation` as `name`.
+    pub fn new(name: impl Into<String>, transformation: impl Into<Value>) -> Self {
+        Self { name: name.into(), transformation: transformation.into(), enabled: None }
+    }
+
+    /// Enables or disables it.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+}
+
+/// Parameters of [`NamedTransformations::update`]; only what is set is sent.
+#[derive(Clone, Debug, Default, Serialize)]
+#[non_exhaustive]
+pub struct UpdateNamedTransformation {
+    /// Enables or disables it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// A new name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new transformation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transformation: Option<Value>,
+}
+
+impl UpdateNamedTransformation {
+    /// An update that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Enables or disables it.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.enabled = Some(enabled);
+        self
+    }
+
+    /// Sets a new name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets a new transformation.
+    pub fn transformation(mut self, transformation: impl Into<Value>) -> Self {
+        self.transformation = Some(transformation.into());
+        self
+    }
+}

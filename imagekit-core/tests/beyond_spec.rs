@@ -1,0 +1,106 @@
+//! The six operations the official SDKs have beyond the public OpenAPI spec (named
+//! transformations and usage analytics), tested against fixtures written from the SDKs' shapes.
+
+use http::Method;
+use imagekit_core::resources::named_transformations::{CreateNamedTransformation, UpdateNamedTransformation};
+use imagekit_core::{Client, Error};
+use imagekit_mock::{ScriptedTransport, fixtures};
+use serde_json::{Value, json};
+
+fn client(transport: &ScriptedTransport) -> Client {
+    Client::builder().private_key("k").transport(transport.clone()).build().unwrap()
+}
+
+fn body(transport: &ScriptedTransport) -> Value {
+    transport.last_request().unwrap().json().unwrap()
+}
+
+fn invalid_field<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
+    match result {
+        Err(Error::InvalidInput(e)) => e.parameter().to_owned(),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn named_transformations_list_create_get_update_delete() {
+    let transport = ScriptedTransport::new();
+    let c = client(&transport);
+    let id = fixtures::NAMED_TRANSFORMATION_ID;
+    let item = format!("/v1/named-transformations/{id}");
+
+    transport
+        .expect(Method::GET, "/v1/named-transformations")
+        .respond(fixtures::ok(fixtures::named_transformation_list()));
+    let list = c.named_transformations().list().await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].name.as_deref(), Some("product_card"));
+    assert_eq!(list[1].enabled, Some(false));
+
+    transport
+        .expect(Method::POST, "/v1/named-transformations")
+        .respond(fixtures::created(fixtures::named_transformation()));
+    let created = c
+        .named_transformations()
+        .create(CreateNamedTransformation::new("product_card", "w-400,h-300,c-at_max,f-auto").enabled(true))
+        .await
+        .unwrap();
+    assert_eq!(
+        body(&transport),
+        json!({"name": "product_card", "transformation": "w-400,h-300,c-at_max,f-auto", "enabled": true})
+    );
+    assert_eq!(created.id.as_deref(), Some(id));
+    assert_eq!(created.transformation, Some(json!("w-400,h-300,c-at_max,f-auto")));
+
+    transport.expect(Method::GET, &item).respond(fixtures::ok(fixtures::named_transformation()));
+    assert_eq!(
+        c.named_transformations().get(id).await.unwrap().created_at.as_deref(),
+        Some("2024-07-02T10:11:12.000Z")
+    );
+
+    transport.expect(Method::PATCH, &item).respond(fixtures::ok(fixtures::named_transformation()));
+    c.named_transformations().update(id, UpdateNamedTransformation::new().enabled(false)).await.unwrap();
+    assert_eq!(body(&transport), json!({"enabled": false}));
+
+    transport.expect(Method::DELETE, &item).respond(fixtures::no_content());
+    c.named_transformations().delete(id).await.unwrap();
+    transport.assert_all_consumed();
+}
+
+#[tokio::test]
+async fn named_transformation_names_are_checked_before_sending() {
+    let transport = ScriptedTransport::new();
+    let c = client(&transport);
+    for name in ["", "product card", "n-thumb", "thumb/1"] {
+        let create = CreateNamedTransformation::new(name, "w-100");
+        assert_eq!(invalid_field(c.named_transformations().create(create).await), "name", "{name:?}");
+    }
+    let update = UpdateNamedTransformation::new().name("bad name");
+    assert_eq!(invalid_field(c.named_transformations().update("id1", update).await), "name");
+    assert_eq!(invalid_field(c.named_transformations().get("").await), "id");
+    assert_eq!(transport.request_count(), 0);
+}
+
+#[tokio::test]
+async fn usage_analytics_reads_totals_and_keeps_breakdowns() {
+    let transport = ScriptedTransport::new();
+    let c = client(&transport);
+    transport
+        .expect(Method::GET, "/v1/accounts/usage-analytics")
+        .respond(fixtures::ok(fixtures::usage_analytics()));
+    let analytics = c.accounts().usage_analytics().get("2024-07-01", "2024-07-08").await.unwrap();
+    assert_eq!(transport.last_request().unwrap().query(), Some("startDate=2024-07-01&endDate=2024-07-08"));
+    assert_eq!(analytics.request_count, Some(1_204_551.0));
+    assert_eq!(analytics.start_date.as_deref(), Some("2024-07-01"));
+    let cache = analytics.cache.unwrap();
+    assert_eq!(cache.hit, Some(1_150_020.0));
+    assert_eq!(cache.error_count, Some(3_328.0));
+    assert_eq!(analytics.extra["browser"][0]["name"], "Chrome");
+    assert_eq!(analytics.extra["top404Assets"][0]["count"], 1_200);
+
+    assert_eq!(
+        invalid_field(c.accounts().usage_analytics().get("2024-07-01", "2024-10-01").await),
+        "endDate"
+    );
+    assert_eq!(transport.request_count(), 1);
+}
