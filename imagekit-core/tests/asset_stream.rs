@@ -144,3 +144,17 @@ fn the_stream_needs_no_runtime() {
     assert_eq!(count, 3);
     assert_eq!(transport.request_count(), 2);
 }
+
+#[tokio::test]
+async fn a_server_that_ignores_skip_ends_the_stream_with_an_error_instead_of_looping() {
+    let transport = ScriptedTransport::new();
+    for _ in 0..3 {
+        transport.push_response(fixtures::ok(fixtures::asset_page(100, 0, 5)));
+    }
+    let c = client(&transport);
+    let items: Vec<Result<Asset, Error>> = c.assets().list_all(ListAssets::new().limit(5)).collect().await;
+    assert_eq!(items.len(), 6, "the first page, then one error");
+    assert!(items[..5].iter().all(Result::is_ok));
+    assert!(matches!(&items[5], Err(Error::InvalidInput(e)) if e.parameter() == "skip"), "{:?}", items[5]);
+    assert_eq!(transport.request_count(), 2);
+}

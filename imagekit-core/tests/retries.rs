@@ -227,3 +227,26 @@ async fn a_deadline_bounds_the_whole_call() {
         .unwrap();
     assert!(matches!(client_deadline.files().get("f").await, Err(Error::Transport(e)) if e.is_timeout()));
 }
+
+#[tokio::test]
+async fn posts_that_are_idempotent_by_nature_retry_and_others_do_not() {
+    let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+    let client = client(&transport, &sleep);
+
+    transport
+        .push_response(status(503))
+        .push_json(200, serde_json::json!({"successfullyUpdatedFileIds": ["a"]}));
+    client.files().bulk().add_tags(["a"], ["sale"]).await.unwrap();
+    assert_eq!(transport.request_count(), 2, "adding the same tags twice is harmless");
+
+    transport
+        .push_error(TransportError::timeout("slow"))
+        .push_json(201, serde_json::json!({"requestId": "r1"}));
+    client.cache().invalidation().create("https://ik.imagekit.io/demo/a.jpg").await.unwrap();
+    assert_eq!(transport.request_count(), 4, "purging twice is harmless");
+
+    transport.push_response(status(503)).push_response(fixtures::no_content());
+    let copy = imagekit_core::resources::files::CopyFile::new("/a.jpg", "/b/");
+    assert!(client.files().copy(copy).await.is_err());
+    assert_eq!(transport.request_count(), 5, "a copy may have happened: not repeated");
+}

@@ -155,6 +155,7 @@ impl<'c> Assets<'c> {
             buffered: VecDeque::new(),
             in_flight: None,
             done: false,
+            last_page_start: None,
         }
     }
 }
@@ -169,6 +170,8 @@ pub struct AssetStream<'c> {
     buffered: VecDeque<Asset>,
     in_flight: Option<BoxFuture<'c, Result<Vec<Asset>, Error>>>,
     done: bool,
+    /// The first asset of the last full page, to notice a server that ignores `skip`.
+    last_page_start: Option<Asset>,
 }
 
 impl std::fmt::Debug for AssetStream<'_> {
@@ -213,6 +216,16 @@ impl Stream for AssetStream<'_> {
                     let fetched = u32::try_from(page.len()).unwrap_or(u32::MAX);
                     if fetched < this.page_size {
                         this.done = true;
+                    } else if page.first() == this.last_page_start.as_ref() {
+                        // The same full page again: paging on would never end.
+                        this.done = true;
+                        return Poll::Ready(Some(Err(Error::invalid_input(
+                            "skip",
+                            "the server answered the same page for a later skip; it seems to ignore \
+                             skip, so listing stopped instead of repeating forever",
+                        ))));
+                    } else {
+                        this.last_page_start = page.first().cloned();
                     }
                     this.next_skip = this.next_skip.saturating_add(fetched);
                     this.buffered.extend(page);

@@ -108,7 +108,9 @@ impl<'c> Bulk<'c> {
         let tag_count = body.tags.as_ref().or(body.ai_tags.as_ref()).map_or(0, Vec::len);
         let op = check_count("fileIds", body.file_ids.len(), 1, MAX_TAG_FILES)
             .and_then(|()| check_count(tags_field, tag_count, 1, usize::MAX))
-            .and_then(|()| Operation::json_partial(name, Method::POST, ApiPath::new(path)).json_body(&body));
+            .and_then(|()| Operation::json_partial(name, Method::POST, ApiPath::new(path)).json_body(&body))
+            // Adding or removing the same tags twice leaves the files as once: safe to retry.
+            .map(|op| op.idempotent(true));
         self.client.call(op)
     }
 }

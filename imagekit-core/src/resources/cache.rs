@@ -38,7 +38,9 @@ impl<'c> Invalidation<'c> {
     /// `POST /v1/files/purge`
     pub fn create(&self, url: &str) -> Call<'c, PurgeRequest> {
         let op = check_not_empty("url", url).and_then(|()| {
+            // Purging twice purges once: safe to retry.
             Operation::json("purge-cache", Method::POST, ApiPath::new("/v1/files/purge"))
+                .idempotent(true)
                 .json_body(&Purge { url })
         });
         self.client.call(op)
