@@ -76,7 +76,8 @@ async fn sixty_four_tasks_share_one_client_for_twenty_thousand_calls() {
     println!("resident memory after {CALLS} calls: {} KiB", resident_kib());
     println!("{succeeded} calls over {opened} connections");
     assert_eq!(succeeded, CALLS);
-    // At most one connection per task, plus the few connects hyper starts while a task waits
-    // for an idle connection that then comes back first.
-    assert!(opened <= TASKS + TASKS / 4, "the pool opened {opened} connections for {TASKS} tasks");
+    // Bounded by the concurrency, not by the number of calls: one connection per task, plus
+    // the connects hyper starts while a task waits for an idle connection that then comes back
+    // first (hyper keeps those too). Seen here: 66 to 99 on a busy 2-core machine.
+    assert!(opened <= 2 * TASKS, "the pool opened {opened} connections for {TASKS} tasks");
 }
