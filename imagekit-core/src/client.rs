@@ -8,6 +8,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use http::header::HeaderValue;
 
+use crate::clock::{Clock, SystemClock};
 use crate::error::Error;
 use crate::operation::Operation;
 use crate::resources::files::Files;
@@ -70,6 +71,7 @@ pub(crate) struct Config {
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Option<Arc<dyn Sleep>>,
     pub(crate) max_response_bytes: u64,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 /// Per-call overrides of the client's settings.
@@ -128,7 +130,53 @@ impl Client {
         crate::url::UrlBuilder::new(self.config.private_key.as_str())
     }
 
-    /// Files: details of the current version, and [`Files::versions`].
+    /// v1 client-side upload authentication parameters, as the official SDKs'
+    /// `getAuthenticationParameters`: hand them and your public key to a browser or app that
+    /// uploads straight to ImageKit.
+    ///
+    /// `token` defaults to a random UUIDv4 and `expire` to now + 30 minutes on the client's
+    /// [clock](ClientBuilder::clock) (`None`, `""` and `0` mean "default"). An `expire` in the past
+    /// or an hour or more ahead is refused. See [`crate::upload::auth::authentication_parameters`].
+    ///
+    /// ```
+    /// # fn run(client: imagekit_core::Client) -> Result<(), imagekit_core::Error> {
+    /// let params = client.authentication_parameters(None, None)?;
+    /// println!("{}", serde_json::to_string(&params).unwrap()); // {"token":..,"expire":..,"signature":..}
+    /// # Ok(()) }
+    /// ```
+    pub fn authentication_parameters(
+        &self,
+        token: Option<&str>,
+        expire: Option<u64>,
+    ) -> Result<crate::upload::AuthenticationParameters, Error> {
+        crate::upload::auth::authentication_parameters(
+            &self.config.private_key,
+            token,
+            expire,
+            self.config.clock.now_unix(),
+        )
+    }
+
+    /// The JWT a client-side v2 upload of `params` sends as its `token`, signed now on the
+    /// client's clock and valid for `expires_in` (less than an hour). See
+    /// [`crate::upload::auth::upload_v2_token`].
+    pub fn upload_v2_token(
+        &self,
+        public_key: &str,
+        params: &crate::upload::UploadParams,
+        expires_in: Duration,
+    ) -> Result<String, Error> {
+        let now = self.config.clock.now_unix().ok_or_else(|| {
+            Error::invalid_input(
+                "iat",
+                "no clock on this target: give the client one with ClientBuilder::clock",
+            )
+        })?;
+        let exp = now.saturating_add(expires_in.as_secs());
+        crate::upload::auth::upload_v2_token(&self.config.private_key, public_key, params, now, exp)
+    }
+
+    /// Files: uploads, details of the current version, and [`Files::versions`].
     pub fn files(&self) -> Files<'_> {
         Files::new(self)
     }
@@ -179,11 +227,19 @@ impl Client {
         let policy = options.retry.as_ref().unwrap_or(&config.retry);
         let timeout = options.timeout.or(config.timeout);
         let mut retries_done = 0;
+        // A body that cannot be produced again (a one-shot stream) allows one attempt only.
+        let resendable = operation.body().can_resend();
         loop {
             #[cfg(feature = "tracing")]
             tracing::Span::current().record("attempt", retries_done + 1);
-            let request = operation.to_http_request(self, timeout)?;
-            let outcome = config.transport.send(request).await.and_then(|r| self.check_size(r));
+            let outcome = if operation.body().is_streamed() {
+                let request = operation.to_streaming_request(self, timeout)?;
+                config.transport.send_streaming(request).await
+            } else {
+                let request = operation.to_http_request(self, timeout)?;
+                config.transport.send(request).await
+            };
+            let outcome = outcome.and_then(|r| self.check_size(r));
             #[cfg(feature = "tracing")]
             if let Ok(response) = &outcome {
                 let span = tracing::Span::current();
@@ -193,7 +249,7 @@ impl Client {
                     span.record("request_id", id);
                 }
             }
-            let Some(sleeper) = &config.sleeper else {
+            let Some(sleeper) = config.sleeper.as_ref().filter(|_| resendable) else {
                 return operation.parse_response(outcome?);
             };
             let attempt = match &outcome {
@@ -247,6 +303,7 @@ impl fmt::Debug for Client {
             .field("retry", &self.config.retry)
             .field("sleeper", &self.config.sleeper)
             .field("max_response_bytes", &self.config.max_response_bytes)
+            .field("clock", &self.config.clock)
             .field("transport", &self.config.transport)
             .finish()
     }
@@ -334,6 +391,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     sleeper: Option<Arc<dyn Sleep>>,
     max_response_bytes: Option<u64>,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl ClientBuilder {
@@ -420,6 +478,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The clock for upload expiries and JWTs, [`SystemClock`] by default. On
+    /// `wasm32-unknown-unknown`, which has no system clock, give one (e.g. from `Date.now()`)
+    /// or pass every `expire` yourself.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let private_key = self.private_key.ok_or_else(|| {
@@ -452,6 +518,7 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 sleeper: self.sleeper,
                 max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             }),
         })
     }
@@ -469,6 +536,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("sleeper", &self.sleeper)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("clock", &self.clock)
             .field("transport", &self.transport)
             .finish()
     }

@@ -2,5 +2,7 @@
 
 mod file;
 pub(crate) mod string_enum;
+mod upload;
 
 pub use file::{AiTag, CustomMetadataFieldType, File, FileKind, FileType, SelectedFieldSchema, VersionInfo};
+pub use upload::{ExtensionStatus, Upload, UploadOutcome};

@@ -6,6 +6,7 @@ use crate::client::{Call, Client};
 use crate::models::File;
 use crate::operation::{ApiPath, Operation};
 use crate::resources::versions::Versions;
+use crate::upload::{UploadCall, UploadSource};
 
 /// File operations, from [`Client::files`].
 #[derive(Clone, Copy, Debug)]
@@ -26,6 +27,22 @@ impl<'c> Files<'c> {
             let path = ApiPath::new("/v1/files").id("fileId", file_id)?.lit("details");
             Ok(Operation::json("get-file-details", Method::GET, path))
         })())
+    }
+
+    /// Uploads a file through `POST /api/v1/files/upload` on the upload host, stored as
+    /// `file_name`. Set fields on the returned call, then `.await` it; see [`crate::upload`].
+    ///
+    /// Like the SDKs' `client.files.upload({file, fileName, ..})`.
+    pub fn upload(&self, file: UploadSource, file_name: &str) -> UploadCall<'c> {
+        UploadCall::v1(self.client, file, file_name)
+    }
+
+    /// Uploads a file through `POST /api/v2/files/upload` (beta), which also accepts a JWT for
+    /// client-side uploads ([`UploadCall::jwt_auth`]).
+    ///
+    /// Like the SDKs' `client.beta.v2.files.upload({file, fileName, ..})`.
+    pub fn upload_v2(&self, file: UploadSource, file_name: &str) -> UploadCall<'c> {
+        UploadCall::v2(self.client, file, file_name)
     }
 
     /// The versions of a file: list, get, delete, restore.
