@@ -147,3 +147,90 @@ fn spec_error_examples_read_as_message_and_help() {
         assert!(api.message().is_some_and(|m| !m.is_empty()), "{status}: the spec example has a message");
     }
 }
+
+/// Follows a local `$ref` such as `#/components/examples/Name`.
+fn resolve<'s>(spec: &'s Value, value: &'s Value) -> &'s Value {
+    match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/")) {
+        Some(pointer) => spec.pointer(&format!("/{pointer}")).expect("a $ref into the spec"),
+        None => value,
+    }
+}
+
+#[test]
+fn upload_operations_match_the_spec_send_its_fields_and_parse_its_examples() {
+    use imagekit_core::models::{Upload, UploadOutcome};
+    use imagekit_core::upload::{ResponseField, UploadSource, UploadTransformation};
+
+    let spec = spec();
+    let client = Client::builder().private_key("k").transport(ScriptedTransport::new()).build().unwrap();
+    // Every parameter set, to compare the field names with the spec's form schema.
+    fn every(call: imagekit_core::UploadCall<'_>) -> imagekit_core::UploadCall<'_> {
+        call.use_unique_file_name(true)
+            .tags(["t"])
+            .folder("/")
+            .is_private_file(false)
+            .is_published(true)
+            .custom_coordinates("1,1,1,1")
+            .response_fields([ResponseField::Tags])
+            .extensions([serde_json::json!({"name": "remove-bg"})])
+            .webhook_url("https://example.test/w")
+            .overwrite_file(true)
+            .overwrite_ai_tags(true)
+            .overwrite_tags(true)
+            .overwrite_custom_metadata(true)
+            .custom_metadata(serde_json::Map::new())
+            .transformation(UploadTransformation::new().pre("w-10"))
+            .checks("\"file.size\" < \"1mb\"")
+            .description("d")
+    }
+    let params = client.authentication_parameters(Some("tok"), None).unwrap();
+    let v1 =
+        every(client.files().upload(UploadSource::bytes("x"), "a.jpg")).client_side_auth("public_k", params);
+    let v2 = every(client.files().upload_v2(UploadSource::bytes("x"), "a.jpg"))
+        .jwt_auth("public_k", std::time::Duration::from_secs(60));
+    let mut checked = 0;
+    for (operation, schema) in
+        [(v1.into_operation().unwrap(), "FileUploadV1"), (v2.into_operation().unwrap(), "FileUploadV2")]
+    {
+        let (method, path, spec_operation) = find_operation(&spec, operation.name());
+        assert_eq!((operation.method(), operation.path()), (&method, path.as_str()));
+        let imagekit_core::operation::Body::Multipart(form) = operation.body() else { panic!("a form body") };
+        let mut sent: Vec<&str> = form.fields().iter().map(|(name, _)| name.as_str()).collect();
+        sent.push("file");
+        sent.sort_unstable();
+        let properties = spec["components"]["schemas"][schema]["properties"].as_object().unwrap();
+        let mut declared: Vec<&str> = properties.keys().map(String::as_str).collect();
+        declared.sort_unstable();
+        assert_eq!(sent, declared, "{schema}: every form field of the spec, and no other");
+
+        for status in ["200", "202"] {
+            let media = &spec_operation["responses"][status]["content"]["application/json"];
+            let mut examples: Vec<Value> = media["examples"]
+                .as_object()
+                .map(|e| e.values().map(|e| resolve(&spec, &e["value"]).clone()).collect())
+                .unwrap_or_default();
+            if let Some(message) = media["schema"]["properties"]["message"].get("example") {
+                examples.push(serde_json::json!({"message": message}));
+            }
+            for example in examples {
+                let transport = ScriptedTransport::new();
+                transport.push_json(status.parse().unwrap(), example.clone());
+                let client = Client::builder().private_key("k").transport(transport).build().unwrap();
+                let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+                let outcome = runtime
+                    .block_on(client.files().upload(UploadSource::bytes("x"), "a.jpg").send())
+                    .unwrap();
+                match (status, outcome) {
+                    ("200", UploadOutcome::Uploaded(upload)) => {
+                        assert!(upload.file_id.is_some());
+                        serde_json::from_value::<Upload>(example).unwrap();
+                    }
+                    ("202", UploadOutcome::Accepted { message }) => assert!(message.is_some()),
+                    (status, other) => panic!("{status}: {other:?}"),
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 8, "three 200 examples and a 202 message per version; found {checked}");
+}
