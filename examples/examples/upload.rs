@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use imagekit_core::models::UploadOutcome;
 use imagekit_core::{Client, Error, TransportError};
@@ -64,8 +64,6 @@ async fn run() -> Result<(), Error> {
         .upload(source, &file_name)
         .folder("/imagekit-rs-examples")
         .tags(["imagekit-rs", "example"])
-        // Large files take a while: bound the wait by the whole upload, not the default 60 s.
-        .timeout(Duration::from_secs(3600))
         .on_progress(move |sent, total| {
             let tenth = sent * 10 / total.max(1);
             if tenth > last_tenth.swap(tenth, Ordering::Relaxed) {

@@ -24,6 +24,9 @@ pub const DEFAULT_API_BASE_URL: &str = "https://api.imagekit.io";
 pub const DEFAULT_UPLOAD_BASE_URL: &str = "https://upload.imagekit.io";
 /// The default timeout of one attempt, as the official SDKs use.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default timeout of one upload attempt: an upload takes as long as its file needs, so
+/// the 60 s of other calls would cut large files short.
+pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 /// The largest response body read unless another cap is configured.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// The user agent sent unless another is configured.
@@ -67,6 +70,7 @@ pub(crate) struct Config {
     pub(crate) api_base: String,
     pub(crate) upload_base: String,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) upload_timeout: Duration,
     pub(crate) deadline: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Option<Arc<dyn Sleep>>,
@@ -299,6 +303,7 @@ impl fmt::Debug for Client {
             .field("upload_base_url", &self.config.upload_base)
             .field("user_agent", &self.config.user_agent)
             .field("timeout", &self.config.timeout)
+            .field("upload_timeout", &self.config.upload_timeout)
             .field("deadline", &self.config.deadline)
             .field("retry", &self.config.retry)
             .field("sleeper", &self.config.sleeper)
@@ -387,6 +392,7 @@ pub struct ClientBuilder {
     upload_base_url: Option<String>,
     user_agent: Option<String>,
     timeout: Option<Option<Duration>>,
+    upload_timeout: Option<Duration>,
     deadline: Option<Duration>,
     retry: Option<RetryPolicy>,
     sleeper: Option<Arc<dyn Sleep>>,
@@ -447,6 +453,14 @@ impl ClientBuilder {
     /// How long one attempt may take, 60 seconds by default; `None` means no limit.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long one attempt of an upload may take, 1 hour by default (an upload lasts as long
+    /// as its file needs, so [`ClientBuilder::timeout`] does not apply to uploads). A call's own
+    /// `.timeout(..)` overrides it.
+    pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+        self.upload_timeout = Some(timeout);
         self
     }
 
@@ -514,6 +528,7 @@ impl ClientBuilder {
                 api_base,
                 upload_base,
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
+                upload_timeout: self.upload_timeout.unwrap_or(DEFAULT_UPLOAD_TIMEOUT),
                 deadline: self.deadline,
                 retry: self.retry.unwrap_or_default(),
                 sleeper: self.sleeper,
@@ -532,6 +547,7 @@ impl fmt::Debug for ClientBuilder {
             .field("upload_base_url", &self.upload_base_url)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
+            .field("upload_timeout", &self.upload_timeout)
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("sleeper", &self.sleeper)

@@ -91,6 +91,11 @@ async fn every_field_is_sent_as_the_sdks_encode_it() {
 
     let request = transport.last_request().unwrap();
     assert_eq!(request.uri.to_string(), "https://upload.imagekit.io/api/v1/files/upload");
+    assert_eq!(
+        request.timeout(),
+        Some(imagekit_core::client::DEFAULT_UPLOAD_TIMEOUT),
+        "not the 60 s of calls"
+    );
     assert_eq!(request.basic_auth_user().as_deref(), Some(KEY));
     assert_eq!(request.header("content-length"), Some(request.body.len().to_string().as_str()));
     assert_eq!(request.options.as_ref().unwrap().operation, "upload-file");
@@ -127,6 +132,31 @@ async fn every_field_is_sent_as_the_sdks_encode_it() {
     assert_eq!(file.filename.as_deref(), Some("shoe.png"));
     assert_eq!(file.content_type.as_deref(), Some("image/png"));
     assert_eq!(&file.data[..], b"\x89PNG");
+}
+
+#[tokio::test]
+async fn the_upload_timeout_is_the_clients_or_the_calls() {
+    let transport = ScriptedTransport::new();
+    ok_upload(&transport);
+    ok_upload(&transport);
+    let client = Client::builder()
+        .private_key(KEY)
+        .transport(transport.clone())
+        .upload_timeout(std::time::Duration::from_secs(600))
+        .build()
+        .unwrap();
+    client.files().upload(UploadSource::bytes("abcd"), "a.bin").await.unwrap();
+    client
+        .files()
+        .upload(UploadSource::bytes("abcd"), "a.bin")
+        .timeout(std::time::Duration::from_secs(5))
+        .await
+        .unwrap();
+    let timeouts: Vec<_> = transport.requests().iter().map(RecordedRequest::timeout).collect();
+    assert_eq!(
+        timeouts,
+        [Some(std::time::Duration::from_secs(600)), Some(std::time::Duration::from_secs(5))]
+    );
 }
 
 #[tokio::test]

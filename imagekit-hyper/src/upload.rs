@@ -8,7 +8,6 @@
 //!     .files()
 //!     .upload(video, "holiday.mp4")
 //!     .folder("/videos")
-//!     .timeout(std::time::Duration::from_secs(3600))
 //!     .on_progress(|sent, total| eprintln!("{} %", sent * 100 / total))
 //!     .await?;
 //! # Ok(()) }

@@ -469,7 +469,9 @@ impl<'c> UploadCall<'c> {
         self
     }
 
-    /// Overrides the client's timeout of each attempt (large files need a long one, or none).
+    /// Overrides the timeout of each attempt, which is the client's
+    /// [upload timeout](crate::ClientBuilder::upload_timeout) (1 hour by default), not the
+    /// 60 s of other calls.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
         self
@@ -568,7 +570,9 @@ impl<'c> UploadCall<'c> {
             .host(Host::Upload)
             .with_body(Body::Multipart(multipart))
             .basic_auth(matches!(self.credentials, Credentials::PrivateKey));
-        Ok((operation, self.options))
+        let mut options = self.options;
+        options.timeout = options.timeout.or(Some(self.client.config().upload_timeout));
+        Ok((operation, options))
     }
 
     /// Sends the upload and returns how it ended.
