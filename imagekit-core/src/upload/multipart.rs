@@ -20,7 +20,10 @@ const CHUNK: usize = 256 * 1024;
 /// Called with (bytes of the request body handed to the transport so far, the body's total).
 ///
 /// The total is the whole multipart body (the file plus a few hundred bytes of fields and
-/// framing); the last call has both equal. A retried upload starts again from zero.
+/// framing); the last call has both equal. A retried upload starts again from zero. A streaming
+/// transport pulls chunks as the connection takes them, so the figures follow the network; over
+/// a transport that buffers (the trait's default `send_streaming`) they reach the total while
+/// the body is read into memory, before it is sent.
 pub type ProgressFn = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 /// A `multipart/form-data` body: text fields, then at most one file part.
