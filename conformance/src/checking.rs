@@ -2,7 +2,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestOptions, TransportError};
+use imagekit_core::transport::{
+    HttpRequest, HttpResponse, HttpTransport, RequestOptions, StreamingRequest, TransportError,
+};
 
 /// One exchange as the suite judges it.
 #[derive(Clone, Debug)]
@@ -34,6 +36,20 @@ impl<T> CheckingTransport<T> {
         *self.prefer.lock().unwrap_or_else(|p| p.into_inner()) = status;
     }
 
+    fn record(&self, operation: &'static str, request: String, response: &HttpResponse, json_body: bool) {
+        let violations = response
+            .headers()
+            .get("sl-violations")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        self.exchanges.lock().unwrap_or_else(|p| p.into_inner()).push(Exchange {
+            operation,
+            request,
+            status: response.status().as_u16(),
+            violations,
+            json_body,
+        });
+    }
+
     /// Takes the exchanges recorded since the last call.
     pub fn take(&self) -> Vec<Exchange> {
         std::mem::take(&mut *self.exchanges.lock().unwrap_or_else(|p| p.into_inner()))
@@ -54,20 +70,21 @@ impl<T: HttpTransport> HttpTransport for CheckingTransport<T> {
         let json_body = !request.body().is_empty()
             && request.headers().get(http::header::CONTENT_TYPE).is_some_and(|v| v == "application/json");
         let mut response = self.inner.send(request).await?;
-        let violations = response
-            .headers()
-            .get("sl-violations")
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        self.exchanges.lock().unwrap_or_else(|p| p.into_inner()).push(Exchange {
-            operation,
-            request: described,
-            status: response.status().as_u16(),
-            violations,
-            json_body,
-        });
+        self.record(operation, described, &response, json_body);
         if operation == "list-file-versions" {
             unnest_list_example(&mut response);
         }
+        Ok(response)
+    }
+
+    /// Uploads: passed on to the inner transport's own streaming path (hyper streams the body).
+    async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
+        let operation = request.extensions().get::<RequestOptions>().map(|o| o.operation).unwrap_or("?");
+        let described = format!("{} {}", request.method(), request.uri());
+        // A multipart form stands where the JSON body would: the body check applies to it too.
+        let has_body = request.body().length() > 0;
+        let response = self.inner.send_streaming(request).await?;
+        self.record(operation, described, &response, has_body);
         Ok(response)
     }
 }

@@ -17,7 +17,11 @@
 //!
 //! It fails on any `sl-violations` header, any request without the JSON body the spec describes
 //! (the spec marks most bodies optional, so Prism alone would not notice), any call that does not succeed and parse, and any
-//! operationId of the spec that it neither calls nor lists as excluded with a reason.
+//! operationId of the spec that it neither calls nor lists as excluded with a reason. The one
+//! exception is named per case: uploads expect Prism to flag exactly the multipart fields that
+//! the spec types as arrays or objects (`cases::MULTIPART_AS_STRING`), by field name, because
+//! Prism reads every part as a string; the call with every field set must be flagged for those
+//! fields and nothing else, and a call without them must pass clean and parse.
 
 mod cases;
 mod checking;
@@ -57,6 +61,24 @@ fn spec_operations_with_body(spec: &serde_json::Value) -> BTreeSet<String> {
 /// Whether an answer carries a validating mock's verdict on the request.
 fn external_server_is_prism(answer: &imagekit_core::transport::HttpResponse) -> bool {
     answer.headers().contains_key("sl-violations") && answer.status().is_client_error()
+}
+
+/// The request fields named by Prism's `sl-violations` header: each violation's location is
+/// `["request", "body", <field>, ..]` (or `query`, `header`, `path`), read as `<field>.<..>`.
+fn violated_fields(header: &str) -> Result<BTreeSet<String>, String> {
+    let violations: Vec<serde_json::Value> = serde_json::from_str(header).map_err(|e| e.to_string())?;
+    violations
+        .iter()
+        .map(|violation| {
+            let location = violation["location"].as_array().ok_or("a violation without a location")?;
+            let parts: Vec<&str> = location.iter().filter_map(serde_json::Value::as_str).collect();
+            match parts.as_slice() {
+                ["request", "body", field @ ..] if !field.is_empty() => Ok(field.join(".")),
+                ["request", place, field @ ..] => Ok(format!("{place}:{}", field.join("."))),
+                _ => Err(format!("a violation outside the request: {parts:?}")),
+            }
+        })
+        .collect()
 }
 
 /// Every operationId in the spec.
@@ -154,19 +176,47 @@ async fn run() -> Result<bool, String> {
         if exchanges.is_empty() {
             problems.push("nothing was sent".to_owned());
         }
+        let mut saw_expected = false;
         for exchange in &exchanges {
             if exchange.operation != case.operation {
                 problems.push(format!("sent as operation `{}`", exchange.operation));
             }
+            let mut flagged_as_expected = false;
             if let Some(violations) = &exchange.violations {
-                problems.push(format!("{} violates the spec: {violations}", exchange.request));
+                match violated_fields(violations) {
+                    Ok(fields) if !case.expected_violations.is_empty() => {
+                        let expected: BTreeSet<String> =
+                            case.expected_violations.iter().map(|f| (*f).to_owned()).collect();
+                        let unexpected: Vec<&String> = fields.difference(&expected).collect();
+                        let missing: Vec<&String> = expected.difference(&fields).collect();
+                        if unexpected.is_empty() && missing.is_empty() {
+                            flagged_as_expected = true;
+                            saw_expected = true;
+                        } else {
+                            problems.push(format!(
+                                "{} violates the spec beyond the expected multipart fields (unexpected: \
+                                 {unexpected:?}, not flagged: {missing:?}): {violations}",
+                                exchange.request
+                            ));
+                        }
+                    }
+                    Ok(_) => problems.push(format!("{} violates the spec: {violations}", exchange.request)),
+                    Err(e) => problems
+                        .push(format!("{}: unreadable sl-violations ({e}): {violations}", exchange.request)),
+                }
             }
             if with_body.contains(exchange.operation) && !exchange.json_body {
                 problems.push(format!("{} sent no JSON body, but the spec has one", exchange.request));
             }
-            if !(200..300).contains(&exchange.status) {
+            if !(200..300).contains(&exchange.status) && !flagged_as_expected {
                 problems.push(format!("{} answered {}", exchange.request, exchange.status));
             }
+        }
+        if !case.expected_violations.is_empty() && !saw_expected {
+            problems.push(format!(
+                "Prism did not flag exactly {:?} on the call with every field set",
+                case.expected_violations
+            ));
         }
         if !spec_ids.contains(case.operation) && !cases::BEYOND_SPEC.contains(&case.operation) {
             problems.push("is not an operationId of the spec".to_owned());
@@ -176,6 +226,13 @@ async fn run() -> Result<bool, String> {
             let sent: Vec<&str> = exchanges.iter().map(|e| e.request.as_str()).collect();
             let status = case.status.map(|s| format!(" (asked for {s})")).unwrap_or_default();
             println!("ok    {:<28} {}{status}", case.operation, sent.join(", "));
+            if !case.expected_violations.is_empty() {
+                println!(
+                    "      {:<28} flagged as expected (multipart parts read as strings): {}",
+                    "",
+                    case.expected_violations.join(", ")
+                );
+            }
         } else {
             failed += 1;
             println!("FAIL  {:<28} {}", case.operation, problems.join("; "));

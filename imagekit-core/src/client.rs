@@ -8,6 +8,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use http::header::HeaderValue;
 
+use crate::clock::{Clock, SystemClock};
 use crate::error::Error;
 use crate::operation::Operation;
 use crate::resources::files::Files;
@@ -24,6 +25,9 @@ pub const DEFAULT_API_BASE_URL: &str = "https://api.imagekit.io";
 pub const DEFAULT_UPLOAD_BASE_URL: &str = "https://upload.imagekit.io";
 /// The default timeout of one attempt, as the official SDKs use.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default timeout of one upload attempt: an upload takes as long as its file needs, so
+/// the 60 s of other calls would cut large files short.
+pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 /// The largest response body read unless another cap is configured.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// The user agent sent unless another is configured.
@@ -67,10 +71,12 @@ pub(crate) struct Config {
     pub(crate) api_base: String,
     pub(crate) upload_base: String,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) upload_timeout: Duration,
     pub(crate) deadline: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Option<Arc<dyn Sleep>>,
     pub(crate) max_response_bytes: u64,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 /// Per-call overrides of the client's settings.
@@ -129,7 +135,53 @@ impl Client {
         crate::url::UrlBuilder::new(self.config.private_key.as_str())
     }
 
-    /// Files: details of the current version, and [`Files::versions`].
+    /// v1 client-side upload authentication parameters, as the official SDKs'
+    /// `getAuthenticationParameters`: hand them and your public key to a browser or app that
+    /// uploads straight to ImageKit.
+    ///
+    /// `token` defaults to a random UUIDv4 and `expire` to now + 30 minutes on the client's
+    /// [clock](ClientBuilder::clock) (`None`, `""` and `0` mean "default"). An `expire` in the past
+    /// or an hour or more ahead is refused. See [`crate::upload::auth::authentication_parameters`].
+    ///
+    /// ```
+    /// # fn run(client: imagekit_core::Client) -> Result<(), imagekit_core::Error> {
+    /// let params = client.authentication_parameters(None, None)?;
+    /// println!("{}", serde_json::to_string(&params).unwrap()); // {"token":..,"expire":..,"signature":..}
+    /// # Ok(()) }
+    /// ```
+    pub fn authentication_parameters(
+        &self,
+        token: Option<&str>,
+        expire: Option<u64>,
+    ) -> Result<crate::upload::AuthenticationParameters, Error> {
+        crate::upload::auth::authentication_parameters(
+            &self.config.private_key,
+            token,
+            expire,
+            self.config.clock.now_unix(),
+        )
+    }
+
+    /// The JWT a client-side v2 upload of `params` sends as its `token`, signed now on the
+    /// client's clock and valid for `expires_in` (less than an hour). See
+    /// [`crate::upload::auth::upload_v2_token`].
+    pub fn upload_v2_token(
+        &self,
+        public_key: &str,
+        params: &crate::upload::UploadParams,
+        expires_in: Duration,
+    ) -> Result<String, Error> {
+        let now = self.config.clock.now_unix().ok_or_else(|| {
+            Error::invalid_input(
+                "iat",
+                "no clock on this target: give the client one with ClientBuilder::clock",
+            )
+        })?;
+        let exp = now.saturating_add(expires_in.as_secs());
+        crate::upload::auth::upload_v2_token(&self.config.private_key, public_key, params, now, exp)
+    }
+
+    /// Files: uploads, details of the current version, and [`Files::versions`].
     pub fn files(&self) -> Files<'_> {
         Files::new(self)
     }
@@ -171,14 +223,22 @@ impl Client {
         let policy = options.retry.as_ref().unwrap_or(&config.retry);
         let timeout = options.timeout.or(config.timeout);
         let mut retries_done = 0;
+        // A body that cannot be produced again (a one-shot stream) allows one attempt only.
+        let resendable = operation.body().can_resend();
         loop {
             span.attempt(retries_done + 1);
-            let request = operation.to_http_request(self, timeout)?;
-            let outcome = config.transport.send(request).await.and_then(|r| self.check_size(r));
+            let outcome = if operation.body().is_streamed() {
+                let request = operation.to_streaming_request(self, timeout)?;
+                config.transport.send_streaming(request).await
+            } else {
+                let request = operation.to_http_request(self, timeout)?;
+                config.transport.send(request).await
+            };
+            let outcome = outcome.and_then(|r| self.check_size(r));
             if let Ok(response) = &outcome {
                 span.answered(response);
             }
-            let Some(sleeper) = &config.sleeper else {
+            let Some(sleeper) = config.sleeper.as_ref().filter(|_| resendable) else {
                 return operation.parse_response(outcome?);
             };
             let attempt = match &outcome {
@@ -228,10 +288,12 @@ impl fmt::Debug for Client {
             .field("upload_base_url", &self.config.upload_base)
             .field("user_agent", &self.config.user_agent)
             .field("timeout", &self.config.timeout)
+            .field("upload_timeout", &self.config.upload_timeout)
             .field("deadline", &self.config.deadline)
             .field("retry", &self.config.retry)
             .field("sleeper", &self.config.sleeper)
             .field("max_response_bytes", &self.config.max_response_bytes)
+            .field("clock", &self.config.clock)
             .field("transport", &self.config.transport)
             .finish()
     }
@@ -315,10 +377,12 @@ pub struct ClientBuilder {
     upload_base_url: Option<String>,
     user_agent: Option<String>,
     timeout: Option<Option<Duration>>,
+    upload_timeout: Option<Duration>,
     deadline: Option<Duration>,
     retry: Option<RetryPolicy>,
     sleeper: Option<Arc<dyn Sleep>>,
     max_response_bytes: Option<u64>,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl ClientBuilder {
@@ -377,6 +441,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How long one attempt of an upload may take, 1 hour by default (an upload lasts as long
+    /// as its file needs, so [`ClientBuilder::timeout`] does not apply to uploads). A call's own
+    /// `.timeout(..)` overrides it.
+    pub fn upload_timeout(mut self, timeout: Duration) -> Self {
+        self.upload_timeout = Some(timeout);
+        self
+    }
+
     /// A deadline for every call, retries and waits included; none by default. Enforced
     /// through the sleeper, so it needs one.
     pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
@@ -402,6 +474,14 @@ impl ClientBuilder {
     /// error of kind `BodyTooLarge`, so a broken or hostile server cannot exhaust memory.
     pub fn max_response_bytes(mut self, max: u64) -> Self {
         self.max_response_bytes = Some(max);
+        self
+    }
+
+    /// The clock for upload expiries and JWTs, [`SystemClock`] by default. On
+    /// `wasm32-unknown-unknown`, which has no system clock, give one (e.g. from `Date.now()`)
+    /// or pass every `expire` yourself.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
         self
     }
 
@@ -433,10 +513,12 @@ impl ClientBuilder {
                 api_base,
                 upload_base,
                 timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
+                upload_timeout: self.upload_timeout.unwrap_or(DEFAULT_UPLOAD_TIMEOUT),
                 deadline: self.deadline,
                 retry: self.retry.unwrap_or_default(),
                 sleeper: self.sleeper,
                 max_response_bytes: self.max_response_bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             }),
         })
     }
@@ -450,10 +532,12 @@ impl fmt::Debug for ClientBuilder {
             .field("upload_base_url", &self.upload_base_url)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
+            .field("upload_timeout", &self.upload_timeout)
             .field("deadline", &self.deadline)
             .field("retry", &self.retry)
             .field("sleeper", &self.sleeper)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("clock", &self.clock)
             .field("transport", &self.transport)
             .finish()
     }

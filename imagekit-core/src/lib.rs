@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 
 pub mod client;
+pub mod clock;
 pub mod error;
 pub mod models;
 pub mod operation;
@@ -49,11 +50,14 @@ pub mod response;
 pub mod retry;
 mod telemetry;
 pub mod transport;
+pub mod upload;
 pub mod url;
 pub mod webhook;
 
 pub use client::{Call, CallOptions, Client, ClientBuilder};
+pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{ApiError, DecodeError, Error, InvalidInput};
 pub use response::{ApiResponse, RateLimit, ResponseMeta};
 pub use retry::{RetryPolicy, Sleep};
 pub use transport::{HttpTransport, TransportError, TransportErrorKind};
+pub use upload::{UploadCall, UploadParams, UploadSource};

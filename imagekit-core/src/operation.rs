@@ -19,7 +19,8 @@ use serde::de::DeserializeOwned;
 use crate::client::Client;
 use crate::error::{ApiError, DecodeError, Error};
 use crate::response::{ApiResponse, ResponseMeta};
-use crate::transport::{HttpRequest, HttpResponse, RequestOptions};
+use crate::transport::{HttpRequest, HttpResponse, RequestOptions, StreamingBody, StreamingRequest};
+use crate::upload::Multipart;
 
 /// Everything but RFC 3986 unreserved characters is encoded, so a value can never end a path
 /// segment (`/`), start a query (`?`) or fragment (`#`), or be read as an escape (`%`).
@@ -77,7 +78,7 @@ impl ApiPath {
 }
 
 /// The body of an operation's request.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub enum Body {
     /// No body.
@@ -85,6 +86,25 @@ pub enum Body {
     Empty,
     /// A JSON document.
     Json(Bytes),
+    /// A `multipart/form-data` form (uploads); its file part is streamed.
+    Multipart(Multipart),
+}
+
+impl Body {
+    /// Whether the body goes through the transport's streaming path
+    /// ([`crate::HttpTransport::send_streaming`]): a form with a file part.
+    pub fn is_streamed(&self) -> bool {
+        matches!(self, Self::Multipart(form) if form.is_streamed())
+    }
+
+    /// Whether the body can be produced again, so the request may be retried: false only for
+    /// a form whose file comes from a stream that can be read once.
+    pub fn can_resend(&self) -> bool {
+        match self {
+            Self::Multipart(form) => form.can_resend(),
+            _ => true,
+        }
+    }
 }
 
 /// Reads a success answer (its status and body) into the operation's value type.
@@ -112,6 +132,7 @@ pub struct Operation<T> {
     query: String,
     body: Body,
     idempotent: bool,
+    basic_auth: bool,
     decode: Decoder<T>,
     _value: PhantomData<fn() -> T>,
 }
@@ -126,6 +147,7 @@ impl<T> Clone for Operation<T> {
             query: self.query.clone(),
             body: self.body.clone(),
             idempotent: self.idempotent,
+            basic_auth: self.basic_auth,
             decode: self.decode,
             _value: PhantomData,
         }
@@ -142,6 +164,7 @@ impl<T> fmt::Debug for Operation<T> {
             .field("query", &self.query)
             .field("body", &self.body)
             .field("idempotent", &self.idempotent)
+            .field("basic_auth", &self.basic_auth)
             .finish()
     }
 }
@@ -173,7 +196,12 @@ impl Operation<()> {
 }
 
 impl<T> Operation<T> {
-    fn with_decoder(name: &'static str, method: Method, path: ApiPath, decode: Decoder<T>) -> Self {
+    pub(crate) fn with_decoder(
+        name: &'static str,
+        method: Method,
+        path: ApiPath,
+        decode: Decoder<T>,
+    ) -> Self {
         let idempotent = matches!(method, Method::GET | Method::PUT | Method::DELETE | Method::HEAD);
         Self {
             name,
@@ -183,6 +211,7 @@ impl<T> Operation<T> {
             query: String::new(),
             body: Body::Empty,
             idempotent,
+            basic_auth: true,
             decode,
             _value: PhantomData,
         }
@@ -219,6 +248,19 @@ impl<T> Operation<T> {
             .map_err(|e| Error::invalid_input("body", format!("cannot be encoded as JSON: {e}")))?;
         self.body = Body::Json(Bytes::from(bytes));
         Ok(self)
+    }
+
+    /// Sets the body.
+    pub fn with_body(mut self, body: Body) -> Self {
+        self.body = body;
+        self
+    }
+
+    /// Whether the request carries the private key as HTTP Basic auth (the default). Client-side
+    /// uploads authenticate with fields of their form instead, and ImageKit refuses both at once.
+    pub fn basic_auth(mut self, send: bool) -> Self {
+        self.basic_auth = send;
+        self
     }
 
     /// Marks whether sending this operation twice has the same effect as sending it once.
@@ -259,7 +301,51 @@ impl<T> Operation<T> {
 
     /// Builds the HTTP request for `client`: URL, auth, user agent, body, and per-request
     /// options (`timeout`) in the request's extensions.
+    ///
+    /// A form whose file is streamed from a source has no in-memory form: use
+    /// [`Operation::to_streaming_request`] for it (an invalid-input error here).
     pub fn to_http_request(&self, client: &Client, timeout: Option<Duration>) -> Result<HttpRequest, Error> {
+        let body = match &self.body {
+            Body::Empty => Bytes::new(),
+            Body::Json(bytes) => bytes.clone(),
+            Body::Multipart(form) => form.to_bytes().ok_or_else(|| {
+                Error::invalid_input(
+                    "file",
+                    "is streamed from a source: build the request with to_streaming_request",
+                )
+            })?,
+        };
+        self.request_with(client, timeout, body)
+    }
+
+    /// Builds the HTTP request with a streamed body, for [`crate::HttpTransport::send_streaming`]:
+    /// a form's file part is read from its source chunk by chunk (opening it now), any other
+    /// body is one chunk. Each call produces the body afresh, for another attempt.
+    pub fn to_streaming_request(
+        &self,
+        client: &Client,
+        timeout: Option<Duration>,
+    ) -> Result<StreamingRequest, Error> {
+        let body = match &self.body {
+            Body::Empty => StreamingBody::from_bytes(Bytes::new()),
+            Body::Json(bytes) => StreamingBody::from_bytes(bytes.clone()),
+            Body::Multipart(form) => {
+                form.to_stream().map_err(|e| Error::invalid_input("file", format!("cannot be read: {e}")))?
+            }
+        };
+        let length = body.length();
+        let (parts, ()) = self.request_with(client, timeout, ())?.into_parts();
+        let mut request = http::Request::from_parts(parts, body);
+        request.headers_mut().insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
+        Ok(request)
+    }
+
+    fn request_with<B>(
+        &self,
+        client: &Client,
+        timeout: Option<Duration>,
+        body: B,
+    ) -> Result<http::Request<B>, Error> {
         let config = client.config();
         let base = match self.host {
             Host::Api => config.api_base.as_str(),
@@ -277,19 +363,26 @@ impl<T> Operation<T> {
         let uri = Uri::try_from(url)
             .map_err(|e| Error::invalid_input("url", format!("does not form a valid URI: {e}")))?;
 
-        let body = match &self.body {
-            Body::Empty => Bytes::new(),
-            Body::Json(bytes) => bytes.clone(),
-        };
         let mut request = http::Request::new(body);
         *request.method_mut() = self.method.clone();
         *request.uri_mut() = uri;
         let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, config.authorization.clone());
+        if self.basic_auth {
+            headers.insert(AUTHORIZATION, config.authorization.clone());
+        }
         headers.insert(USER_AGENT, config.user_agent.clone());
         headers.insert(ACCEPT, APPLICATION_JSON);
-        if let Body::Json(_) = self.body {
-            headers.insert(CONTENT_TYPE, APPLICATION_JSON);
+        match &self.body {
+            Body::Empty => {}
+            Body::Json(_) => {
+                headers.insert(CONTENT_TYPE, APPLICATION_JSON);
+            }
+            Body::Multipart(form) => {
+                let value = HeaderValue::try_from(form.content_type()).map_err(|_| {
+                    Error::invalid_input("body", "the form boundary cannot be sent in a header")
+                })?;
+                headers.insert(CONTENT_TYPE, value);
+            }
         }
         request.extensions_mut().insert(RequestOptions {
             timeout,
@@ -314,7 +407,10 @@ impl<T> Operation<T> {
     }
 }
 
-fn decode_json<T: DeserializeOwned>(_: StatusCode, body: &Bytes) -> Result<T, (String, serde_json::Error)> {
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    _: StatusCode,
+    body: &Bytes,
+) -> Result<T, (String, serde_json::Error)> {
     decode_body(body)
 }
 

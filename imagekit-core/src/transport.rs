@@ -5,10 +5,14 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::io;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
 
 /// A request as the core hands it to a transport: the whole body is in memory.
 pub type HttpRequest = http::Request<Bytes>;
@@ -45,6 +49,90 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 /// A boxed future that is `Send` where the target has threads.
 #[cfg(target_arch = "wasm32")]
 pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + 'a>>;
+
+/// A stream of body chunks that is `Send` where the target has threads.
+#[cfg(not(target_arch = "wasm32"))]
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send + 'static>>;
+/// A stream of body chunks that is `Send` where the target has threads.
+#[cfg(target_arch = "wasm32")]
+pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + 'static>>;
+
+/// A request body produced chunk by chunk, of a length known before the first byte is sent
+/// (it is sent as `Content-Length`).
+///
+/// Large uploads travel as one of these, so a file is never held in memory whole. An error from
+/// the stream means its source failed (a file could not be read): the transport stops and
+/// reports [`TransportErrorKind::BodySource`].
+pub struct StreamingBody {
+    length: u64,
+    stream: ByteStream,
+}
+
+/// A request whose body is streamed: see [`HttpTransport::send_streaming`].
+pub type StreamingRequest = http::Request<StreamingBody>;
+
+impl StreamingBody {
+    /// A body of exactly `length` bytes, produced by `stream`.
+    pub fn new(length: u64, stream: ByteStream) -> Self {
+        Self { length, stream }
+    }
+
+    /// A body already in memory, as a stream of one chunk.
+    pub fn from_bytes(bytes: Bytes) -> Self {
+        let length = bytes.len() as u64;
+        Self { length, stream: iter_stream(std::iter::once(Ok(bytes))) }
+    }
+
+    /// The number of bytes the body has (its `Content-Length`).
+    pub fn length(&self) -> u64 {
+        self.length
+    }
+
+    /// The chunks.
+    pub fn into_stream(self) -> ByteStream {
+        self.stream
+    }
+
+    /// Reads the whole body into memory: what [`HttpTransport::send_streaming`] does by default.
+    pub async fn collect(mut self) -> Result<Bytes, io::Error> {
+        // The announced length only sizes the first allocation, so a wrong one cannot exhaust memory.
+        let capacity = usize::try_from(self.length.min(64 * 1024 * 1024)).unwrap_or(0);
+        let mut buffer = BytesMut::with_capacity(capacity);
+        while let Some(chunk) = std::future::poll_fn(|cx| self.stream.as_mut().poll_next(cx)).await {
+            buffer.extend_from_slice(&chunk?);
+        }
+        Ok(buffer.freeze())
+    }
+}
+
+impl Stream for StreamingBody {
+    type Item = Result<Bytes, io::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.stream.as_mut().poll_next(cx)
+    }
+}
+
+impl fmt::Debug for StreamingBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamingBody").field("length", &self.length).finish_non_exhaustive()
+    }
+}
+
+/// A stream over chunks that are ready at once.
+pub(crate) fn iter_stream<I>(chunks: I) -> ByteStream
+where
+    I: Iterator<Item = Result<Bytes, io::Error>> + MaybeSend + Unpin + 'static,
+{
+    struct IterStream<I>(I);
+    impl<I: Iterator<Item = Result<Bytes, io::Error>> + Unpin> Stream for IterStream<I> {
+        type Item = Result<Bytes, io::Error>;
+        fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            Poll::Ready(self.0.next())
+        }
+    }
+    Box::pin(IterStream(chunks))
+}
 
 /// Sends one HTTP request and reads the whole response.
 ///
@@ -87,6 +175,22 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 pub trait HttpTransport: MaybeSend + MaybeSync + fmt::Debug {
     /// Sends one request and reads the whole response; an error status is `Ok`.
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+
+    /// Sends one request whose body is streamed (uploads), and reads the whole response.
+    ///
+    /// The same contract as [`HttpTransport::send`]. The request carries a `Content-Length` of
+    /// the body's [`StreamingBody::length`].
+    ///
+    /// **The default buffers**: it reads the whole body into memory and calls `send`, so every
+    /// transport can upload, but a transport that can stream should override this to send
+    /// chunks as they come (`imagekit-hyper` does). A failure of the body's source is reported
+    /// as [`TransportErrorKind::BodySource`].
+    async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
+        let (parts, body) = request.into_parts();
+        let body =
+            body.collect().await.map_err(|e| TransportError::new(TransportErrorKind::BodySource, e))?;
+        self.send(http::Request::from_parts(parts, body)).await
+    }
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
@@ -94,6 +198,10 @@ pub trait HttpTransport: MaybeSend + MaybeSync + fmt::Debug {
 impl<T: HttpTransport + ?Sized> HttpTransport for &T {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         (**self).send(request).await
+    }
+
+    async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send_streaming(request).await
     }
 }
 
@@ -103,6 +211,10 @@ impl<T: HttpTransport + ?Sized> HttpTransport for Box<T> {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         (**self).send(request).await
     }
+
+    async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send_streaming(request).await
+    }
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
@@ -110,6 +222,10 @@ impl<T: HttpTransport + ?Sized> HttpTransport for Box<T> {
 impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         (**self).send(request).await
+    }
+
+    async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
+        (**self).send_streaming(request).await
     }
 }
 
@@ -143,6 +259,9 @@ pub enum TransportErrorKind {
     InvalidRequest,
     /// The response was larger than the transport was willing to read.
     BodyTooLarge,
+    /// The source of a streamed request body failed while it was read (e.g. a file being
+    /// uploaded became unreadable, or changed length): part of the request may have been sent.
+    BodySource,
     /// Anything else.
     Other,
 }
@@ -155,6 +274,7 @@ impl TransportErrorKind {
             Self::Io => "connection failed mid-request",
             Self::InvalidRequest => "the transport rejected the request",
             Self::BodyTooLarge => "the response body was too large",
+            Self::BodySource => "the request body's source failed",
             Self::Other => "transport failure",
         }
     }

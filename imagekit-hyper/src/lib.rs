@@ -9,7 +9,9 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The transport needs a Tokio runtime: it spawns connection tasks on the current one.
+//! The transport needs a Tokio runtime: it spawns connection tasks on the current one. It
+//! streams upload bodies (`send_streaming`), and [`upload`] has the sources that read files and
+//! Tokio readers without loading them in memory.
 //!
 //! Features: `rustls-ring` (default) or `rustls-aws-lc-rs` choose the crypto provider, which is
 //! always passed to rustls explicitly (so another crate enabling the other provider cannot make
@@ -22,6 +24,7 @@
 compile_error!("imagekit-hyper needs a crypto provider: enable `rustls-ring` or `rustls-aws-lc-rs`");
 
 mod transport;
+pub mod upload;
 
 pub use transport::{HyperTransport, HyperTransportBuilder};
 

@@ -2,27 +2,35 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_core::Stream;
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::body::{Frame, SizeHint};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client as PooledClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use imagekit_core::transport::{
-    HttpRequest, HttpResponse, HttpTransport, RequestOptions, TransportError, TransportErrorKind,
+    BoxError, HttpRequest, HttpResponse, HttpTransport, RequestOptions, StreamingBody, StreamingRequest,
+    TransportError, TransportErrorKind,
 };
 
 type Connector = HttpsConnector<HttpConnector>;
+/// One body type for buffered and streamed requests, so both share the connection pool.
+type RequestBody = UnsyncBoxBody<Bytes, BoxError>;
 
 /// An [`HttpTransport`] over hyper 1: pooled keep-alive connections, rustls TLS, timeouts.
 ///
 /// Cheap to clone; clones share the connection pool. Needs a Tokio runtime.
 #[derive(Clone)]
 pub struct HyperTransport {
-    client: PooledClient<Connector, Full<Bytes>>,
+    client: PooledClient<Connector, RequestBody>,
 }
 
 impl HyperTransport {
@@ -158,13 +166,66 @@ fn with_default_roots(
 #[async_trait::async_trait]
 impl HttpTransport for HyperTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        self.exchange(request.map(|body| Full::new(body).map_err(|never| match never {}).boxed_unsync()))
+            .await
+    }
+
+    /// Streams the body: each chunk is written as the connection takes it, so memory holds a
+    /// few chunks, never the whole body. Timeout and response cap as for `send`.
+    async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
+        self.exchange(request.map(|body| StreamedBody(body).boxed_unsync())).await
+    }
+}
+
+/// A [`StreamingBody`] as a hyper body of exactly its length.
+struct StreamedBody(StreamingBody);
+
+/// A failure of the request body's source, marked so it is classified as such.
+#[derive(Debug)]
+struct SourceFailed(std::io::Error);
+
+impl fmt::Display for SourceFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "reading the request body failed: {}", self.0)
+    }
+}
+
+impl StdError for SourceFailed {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&self.0)
+    }
+}
+
+impl hyper::body::Body for StreamedBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match Pin::new(&mut self.0).poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(Frame::data(chunk)))),
+            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(Box::new(SourceFailed(error))))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.0.length())
+    }
+}
+
+impl HyperTransport {
+    async fn exchange(&self, request: http::Request<RequestBody>) -> Result<HttpResponse, TransportError> {
         let options = request.extensions().get::<RequestOptions>();
         let timeout = options.and_then(|o| o.timeout);
         let cap = options
             .and_then(|o| o.max_response_bytes)
             .map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
         let exchange = async {
-            let response = self.client.request(request.map(Full::new)).await.map_err(classify)?;
+            let response = self.client.request(request).await.map_err(classify)?;
             let (parts, body) = response.into_parts();
             let too_large = || {
                 TransportError::with_message(
@@ -215,6 +276,13 @@ fn classify_boxed(error: Box<dyn StdError + Send + Sync>) -> TransportError {
 }
 
 fn kind_of(error: &(dyn StdError + 'static)) -> TransportErrorKind {
+    let mut cause: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<SourceFailed>() {
+            return TransportErrorKind::BodySource;
+        }
+        cause = e.source();
+    }
     if let Some(e) = error.downcast_ref::<hyper_util::client::legacy::Error>() {
         if e.is_connect() {
             return TransportErrorKind::Connect;

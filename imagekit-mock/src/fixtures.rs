@@ -91,6 +91,29 @@ pub fn version_list() -> Value {
     json!([file_version_1(), file_version()])
 }
 
+/// What the upload endpoints answer (200) for a file stored as `file_name` in `folder`
+/// (`/`-separated, e.g. `/catalog/shoes`) with `size` bytes.
+pub fn uploaded(file_name: &str, folder: &str, size: u64) -> Value {
+    let folder = folder.trim_end_matches('/');
+    let file_path = format!("{folder}/{file_name}");
+    json!({
+        "fileId": FILE_ID,
+        "name": file_name,
+        "filePath": file_path,
+        "url": format!("https://ik.imagekit.io/your_imagekit_id{file_path}"),
+        "thumbnailUrl": format!("https://ik.imagekit.io/your_imagekit_id/tr:n-ik_ml_thumbnail{file_path}"),
+        "size": size,
+        "fileType": "non-image",
+        "versionInfo": {"id": VERSION_2_ID, "name": "Version 1"},
+        "AITags": null,
+    })
+}
+
+/// The upload endpoints' 202: the file was accepted, a video pre-transformation is queued.
+pub fn upload_accepted() -> HttpResponse {
+    json(202, &json!({"message": "The pre-transformation has been queued."}))
+}
+
 /// A JSON answer with this status and ImageKit's usual headers.
 pub fn json(status: u16, body: &Value) -> HttpResponse {
     let bytes = serde_json::to_vec(body).unwrap_or_default();

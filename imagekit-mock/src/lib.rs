@@ -5,6 +5,7 @@
 //! * [`MockHttpTransport`]: a [`mockall`] mock of the transport trait, for expectations,
 //!   sequences and predicates. `mockall` is re-exported, so this crate is the only dependency.
 //! * [`fixtures`]: realistic ImageKit bodies and error answers.
+//! * [`multipart`]: reads an upload's form back into its parts.
 //!
 //! # A unit test with the scripted transport
 //!
@@ -49,6 +50,7 @@
 #![warn(missing_docs)]
 
 pub mod fixtures;
+pub mod multipart;
 mod scripted;
 mod sleep;
 

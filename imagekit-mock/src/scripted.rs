@@ -233,6 +233,12 @@ impl RecordedRequest {
         serde_json::from_slice(&self.body)
     }
 
+    /// The body read as a `multipart/form-data` form (uploads).
+    pub fn form_parts(&self) -> Result<Vec<crate::multipart::Part>, String> {
+        let content_type = self.header("content-type").ok_or("no content type")?;
+        crate::multipart::parse(content_type, &self.body)
+    }
+
     /// The user name of the `Basic` authorization header: the private key the client sent.
     pub fn basic_auth_user(&self) -> Option<String> {
         let encoded = self.header("authorization")?.strip_prefix("Basic ")?;

@@ -9,6 +9,7 @@ mod file;
 mod metadata;
 mod named_transformation;
 pub(crate) mod string_enum;
+mod upload;
 
 pub use account::{
     CacheAnalytics, Origin, OriginType, UrlEndpoint, UrlRewriter, UrlRewriterType, Usage, UsageAnalytics,
@@ -23,3 +24,4 @@ pub use extension::{Extension, ExtensionName, ExtensionStatus, SavedExtension};
 pub use file::{AiTag, CustomMetadataFieldType, File, FileKind, FileType, SelectedFieldSchema, VersionInfo};
 pub use metadata::{Exif, Metadata};
 pub use named_transformation::NamedTransformation;
+pub use upload::{Upload, UploadOutcome};

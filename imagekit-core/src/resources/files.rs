@@ -21,6 +21,7 @@ use crate::resources::bulk::Bulk;
 use crate::resources::check_not_empty;
 use crate::resources::metadata::FileMetadata;
 use crate::resources::versions::Versions;
+use crate::upload::{UploadCall, UploadSource};
 
 /// File operations, from [`Client::files`].
 #[derive(Clone, Copy, Debug)]
@@ -108,6 +109,22 @@ impl<'c> Files<'c> {
     /// Bulk operations: delete, add tags, remove tags, remove AI tags.
     pub fn bulk(&self) -> Bulk<'c> {
         Bulk { client: self.client }
+    }
+
+    /// Uploads a file through `POST /api/v1/files/upload` on the upload host, stored as
+    /// `file_name`. Set fields on the returned call, then `.await` it; see [`crate::upload`].
+    ///
+    /// Like the SDKs' `client.files.upload({file, fileName, ..})`.
+    pub fn upload(&self, file: UploadSource, file_name: &str) -> UploadCall<'c> {
+        UploadCall::v1(self.client, file, file_name)
+    }
+
+    /// Uploads a file through `POST /api/v2/files/upload` (beta), which also accepts a JWT for
+    /// client-side uploads ([`UploadCall::jwt_auth`]).
+    ///
+    /// Like the SDKs' `client.beta.v2.files.upload({file, fileName, ..})`.
+    pub fn upload_v2(&self, file: UploadSource, file_name: &str) -> UploadCall<'c> {
+        UploadCall::v2(self.client, file, file_name)
     }
 
     /// The versions of a file: list, get, delete, restore.

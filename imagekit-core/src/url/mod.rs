@@ -38,7 +38,7 @@
 
 mod overlay;
 mod responsive;
-mod sign;
+pub(crate) mod sign;
 mod transformation;
 mod whatwg;
 

@@ -1,0 +1,136 @@
+//! Where an upload's bytes come from.
+
+use std::fmt;
+use std::io;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+
+use crate::transport::{ByteStream, MaybeSend, MaybeSync};
+
+/// Content that can be streamed from the start any number of times: a file on disk, a blob in
+/// another store. Implement it to upload from your own storage without loading it in memory.
+///
+/// `imagekit-hyper` implements it for files (`imagekit_hyper::upload::file`).
+pub trait BodySource: MaybeSend + MaybeSync + fmt::Debug {
+    /// The exact number of bytes every stream from [`BodySource::open`] yields.
+    fn length(&self) -> u64;
+
+    /// A fresh stream of the whole content, from its first byte; called once per attempt.
+    ///
+    /// The stream may open its resource lazily and report failures as stream errors. A stream
+    /// that yields more or fewer bytes than [`BodySource::length`] fails the upload.
+    fn open(&self) -> Result<ByteStream, io::Error>;
+
+    /// Whether [`BodySource::open`] works more than once. An upload whose source cannot be
+    /// re-opened is never retried, since its bytes cannot be sent again.
+    fn reopenable(&self) -> bool {
+        true
+    }
+}
+
+/// The `file` of an upload: its bytes, or a remote URL or base64 text that ImageKit reads.
+///
+/// * [`UploadSource::bytes`]: content in memory.
+/// * [`UploadSource::source`]: a [`BodySource`] such as a file, streamed and re-opened per attempt.
+/// * [`UploadSource::stream`]: any stream of a known length, sent once (never retried).
+/// * [`UploadSource::url`]: an `http(s)://` URL that ImageKit fetches.
+/// * [`UploadSource::base64`]: base64 content, plain or as a `data:` URI.
+///
+/// An empty source is refused before anything is sent: ImageKit stores no empty files.
+#[derive(Clone, Debug)]
+pub struct UploadSource {
+    pub(crate) kind: SourceKind,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum SourceKind {
+    /// Sent as the binary file part.
+    Bytes(Bytes),
+    /// Sent as the binary file part, streamed.
+    Stream(Arc<dyn BodySource>),
+    /// Sent as a text `file` field.
+    Text { value: String, what: &'static str },
+}
+
+impl UploadSource {
+    /// Content already in memory.
+    pub fn bytes(bytes: impl Into<Bytes>) -> Self {
+        Self { kind: SourceKind::Bytes(bytes.into()) }
+    }
+
+    /// Content streamed from `source`, which is re-opened if the upload is retried.
+    pub fn source(source: impl BodySource + 'static) -> Self {
+        Self { kind: SourceKind::Stream(Arc::new(source)) }
+    }
+
+    /// A shared [`BodySource`].
+    pub fn shared_source(source: Arc<dyn BodySource>) -> Self {
+        Self { kind: SourceKind::Stream(source) }
+    }
+
+    /// Content from a stream of exactly `length` bytes, such as an async reader turned into a
+    /// stream. It can be read only once, so the upload is never retried.
+    pub fn stream(length: u64, stream: ByteStream) -> Self {
+        Self::source(OneShot { length, stream: Mutex::new(Some(stream)) })
+    }
+
+    /// A public `http://` or `https://` URL that ImageKit fetches (it must answer within 8 s).
+    pub fn url(url: impl Into<String>) -> Self {
+        Self { kind: SourceKind::Text { value: url.into(), what: "url" } }
+    }
+
+    /// Base64 content, plain or as a data URI (`data:image/png;base64,...`).
+    pub fn base64(data: impl Into<String>) -> Self {
+        Self { kind: SourceKind::Text { value: data.into(), what: "base64" } }
+    }
+
+    /// Checks what can be checked before sending: not empty, a URL that is one.
+    pub(crate) fn validate(&self) -> Result<(), crate::Error> {
+        let empty = || crate::Error::invalid_input("file", "is empty: ImageKit stores no empty files");
+        match &self.kind {
+            SourceKind::Bytes(bytes) if bytes.is_empty() => Err(empty()),
+            SourceKind::Stream(source) if source.length() == 0 => Err(empty()),
+            SourceKind::Text { value, .. } if value.trim().is_empty() => Err(empty()),
+            SourceKind::Text { value, what: "url" } => {
+                let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    Ok(())
+                } else {
+                    Err(crate::Error::invalid_input(
+                        "file",
+                        "a URL source must start with http:// or https://",
+                    ))
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// A stream that can be read once.
+struct OneShot {
+    length: u64,
+    stream: Mutex<Option<ByteStream>>,
+}
+
+impl fmt::Debug for OneShot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OneShot").field("length", &self.length).finish_non_exhaustive()
+    }
+}
+
+impl BodySource for OneShot {
+    fn length(&self) -> u64 {
+        self.length
+    }
+
+    fn open(&self) -> Result<ByteStream, io::Error> {
+        let mut slot = self.stream.lock().unwrap_or_else(|p| p.into_inner());
+        slot.take().ok_or_else(|| io::Error::other("the stream was already read by an earlier attempt"))
+    }
+
+    fn reopenable(&self) -> bool {
+        false
+    }
+}
