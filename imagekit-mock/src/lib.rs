@@ -5,6 +5,8 @@
 //! * [`MockHttpTransport`]: a [`mockall`] mock of the transport trait, for expectations,
 //!   sequences and predicates. `mockall` is re-exported, so this crate is the only dependency.
 //! * [`fixtures`]: realistic ImageKit bodies and error answers.
+//! * [`emulator`]: a stateful in-memory ImageKit, as a transport or an HTTP server on 127.0.0.1,
+//!   for offline tests of whole workflows.
 //!
 //! # A unit test with the scripted transport
 //!
@@ -48,6 +50,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod emulator;
 pub mod fixtures;
 mod scripted;
 mod sleep;
