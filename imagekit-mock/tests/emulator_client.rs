@@ -45,13 +45,20 @@ fn line(file: &File) -> String {
 
 /// The version lifecycle the README's tour will show: upload, upload again, list, get,
 /// restore the older one, delete the now-old one, list again. Returns what it would print.
-async fn tour(client: &Client, transport: &dyn HttpTransport, upload_base: &str) -> Result<Vec<String>, Error> {
+async fn tour(
+    client: &Client,
+    transport: &dyn HttpTransport,
+    upload_base: &str,
+) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
     let first = upload(transport, upload_base, &png(320, 200)).await;
     let second = upload(transport, upload_base, &png(640, 400)).await;
     let file_id = first["fileId"].as_str().unwrap().to_owned();
     assert_eq!(second["fileId"], first["fileId"]);
-    out.push(format!("uploaded {file_id}: {} then {}", first["versionInfo"]["name"], second["versionInfo"]["name"]));
+    out.push(format!(
+        "uploaded {file_id}: {} then {}",
+        first["versionInfo"]["name"], second["versionInfo"]["name"]
+    ));
 
     let versions = client.files().versions().list(&file_id).await?;
     out.extend(versions.iter().map(line));
@@ -105,7 +112,12 @@ async fn client_retries_injected_faults() {
         .retry_policy(RetryPolicy::default().with_jitter(false))
         .build()
         .unwrap();
-    emulator.fail_next(Some(http::Method::GET), &format!("/v1/files/{id}/versions"), 2, StatusCode::INTERNAL_SERVER_ERROR);
+    emulator.fail_next(
+        Some(http::Method::GET),
+        &format!("/v1/files/{id}/versions"),
+        2,
+        StatusCode::INTERNAL_SERVER_ERROR,
+    );
     let versions = client.files().versions().list(&id).await.unwrap();
     assert_eq!(versions.len(), 1);
     assert_eq!(sleep.waits().len(), 2);
@@ -128,7 +140,11 @@ async fn faults_are_injected_over_http_through_the_admin_endpoint() {
     let id = emulator.seed_file("/h/a.txt", &b"a"[..]).unwrap();
     let server = emulator.serve_on_free_port().unwrap();
     let transport = HyperTransport::new().unwrap();
-    let mut rule = request(http::Method::POST, "/__emulator/faults", Some(&json!({"method": "GET", "pathPrefix": "/v1/files", "times": 2, "status": 500})));
+    let mut rule = request(
+        http::Method::POST,
+        "/__emulator/faults",
+        Some(&json!({"method": "GET", "pathPrefix": "/v1/files", "times": 2, "status": 500})),
+    );
     *rule.uri_mut() = format!("{}/__emulator/faults", server.base_url()).parse().unwrap();
     assert_eq!(transport.send(rule).await.unwrap().status(), StatusCode::CREATED);
 

@@ -49,10 +49,7 @@ fn path() -> impl Strategy<Value = String> {
         Just("/__emulator/faults".to_owned()),
     ];
     let noise = "(/[a-zA-Z0-9%._~-]{0,12}){0,6}";
-    prop_oneof![
-        known,
-        noise.prop_map(|p| if p.is_empty() { "/".to_owned() } else { p }),
-    ]
+    prop_oneof![known, noise.prop_map(|p| if p.is_empty() { "/".to_owned() } else { p }),]
 }
 
 fn query() -> impl Strategy<Value = String> {

@@ -38,12 +38,21 @@ fn the_version_lifecycle() {
     let (_, details) = call(&emulator, Method::GET, &format!("/v1/files/{file_id}/details"), None);
     assert_eq!(details["type"], "file");
     assert_eq!(details["versionInfo"]["id"], v2.as_str());
-    assert!(details["url"].as_str().unwrap().starts_with("https://ik.imagekit.io/emulator/docs/guide.pdf?updatedAt="));
+    assert!(
+        details["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://ik.imagekit.io/emulator/docs/guide.pdf?updatedAt=")
+    );
 
     let (status, body) = call(&emulator, Method::DELETE, &format!("/v1/files/{file_id}/versions/{v2}"), None);
-    assert_eq!((status, body["message"].as_str()), (StatusCode::BAD_REQUEST, Some("You cannot delete current version of a file.")));
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("You cannot delete current version of a file."))
+    );
 
-    let (status, restored) = call(&emulator, Method::PUT, &format!("/v1/files/{file_id}/versions/{v1}/restore"), None);
+    let (status, restored) =
+        call(&emulator, Method::PUT, &format!("/v1/files/{file_id}/versions/{v1}/restore"), None);
     assert_eq!(status, 200);
     assert_eq!(restored["versionInfo"]["name"], "Version 3");
     assert_eq!(restored["size"], 12, "the restored copy has the old content");
@@ -52,17 +61,24 @@ fn the_version_lifecycle() {
     let (status, body) = call(&emulator, Method::DELETE, &format!("/v1/files/{file_id}/versions/{v2}"), None);
     assert_eq!((status, body), (StatusCode::NO_CONTENT, Value::Null));
     let (_, versions) = call(&emulator, Method::GET, &format!("/v1/files/{file_id}/versions"), None);
-    let ids: Vec<&str> = versions.as_array().unwrap().iter().map(|v| v["versionInfo"]["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> =
+        versions.as_array().unwrap().iter().map(|v| v["versionInfo"]["id"].as_str().unwrap()).collect();
     assert_eq!(ids, [v1.as_str(), v3.as_str()]);
 
     let (status, body) = call(&emulator, Method::GET, &format!("/v1/files/{file_id}/versions/{v2}"), None);
     assert_eq!(status, 404);
-    assert_eq!(body, json!({"message": "The requested file version does not exist.", "help": "For support kindly contact us at support@imagekit.io."}));
+    assert_eq!(
+        body,
+        json!({"message": "The requested file version does not exist.", "help": "For support kindly contact us at support@imagekit.io."})
+    );
 
     let (status, _) = call(&emulator, Method::DELETE, &format!("/v1/files/{file_id}"), None);
     assert_eq!(status, 204);
     let (status, body) = call(&emulator, Method::GET, &format!("/v1/files/{file_id}/versions"), None);
-    assert_eq!((status, body["message"].as_str()), (StatusCode::NOT_FOUND, Some("The requested file does not exist.")));
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (StatusCode::NOT_FOUND, Some("The requested file does not exist."))
+    );
 }
 
 #[test]
@@ -74,18 +90,25 @@ fn uploads_get_unique_names_unless_told_not_to() {
     assert_ne!(a["name"], b["name"]);
     assert_ne!(a["fileId"], b["fileId"]);
     let name = a["name"].as_str().unwrap();
-    assert!(name.starts_with("cat_") && name.ends_with(".png") && name.len() == "cat_.png".len() + 9, "{name}");
+    assert!(
+        name.starts_with("cat_") && name.ends_with(".png") && name.len() == "cat_.png".len() + 9,
+        "{name}"
+    );
     assert_eq!((a["width"].as_u64(), a["height"].as_u64()), (Some(3), Some(2)));
     assert_eq!(a["fileType"], "image");
     assert!(a["thumbnailUrl"].as_str().unwrap().contains("tr:n-ik_ml_thumbnail"));
     assert!(a.get("tags").is_none(), "fields outside responseFields are left out");
 
     let (status, body) = send(
-        UploadForm::new("cat.png", png(1, 1)).field("useUniqueFileName", "false").field("overwriteFile", "false"),
+        UploadForm::new("cat.png", png(1, 1))
+            .field("useUniqueFileName", "false")
+            .field("overwriteFile", "false"),
     );
     assert_eq!(status, 200, "{body}");
     let (status, body) = send(
-        UploadForm::new("cat.png", png(1, 1)).field("useUniqueFileName", "false").field("overwriteFile", "false"),
+        UploadForm::new("cat.png", png(1, 1))
+            .field("useUniqueFileName", "false")
+            .field("overwriteFile", "false"),
     );
     assert_eq!(status, 400);
     assert!(body["message"].as_str().unwrap().starts_with("A file with the same name already exists"));
@@ -93,7 +116,8 @@ fn uploads_get_unique_names_unless_told_not_to() {
     // Text forms of `file`.
     let (_, from_url) = send(UploadForm::with_file_text("remote.jpg", "https://example.com/a.jpg"));
     assert_eq!(from_url["size"], "https://example.com/a.jpg".len());
-    let data_uri = format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png(7, 9)));
+    let data_uri =
+        format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png(7, 9)));
     let (_, from_data) = send(UploadForm::with_file_text("inline.png", &data_uri));
     assert_eq!((from_data["width"].as_u64(), from_data["height"].as_u64()), (Some(7), Some(9)));
     let (status, _) = send(UploadForm::with_file_text("bad.png", "!!! not base64"));
@@ -110,7 +134,10 @@ fn upload_fields_are_read_as_the_sdks_encode_them() {
         .field("isPrivateFile", "true")
         .field("isPublished", "false")
         .json_field("customMetadata", &json!({"sku": "S-1", "stock": 3}))
-        .json_field("extensions", &json!([{"name": "google-auto-tagging", "maxTags": 5, "minConfidence": 80}]))
+        .json_field(
+            "extensions",
+            &json!([{"name": "google-auto-tagging", "maxTags": 5, "minConfidence": 80}]),
+        )
         .field("responseFields", "tags,customCoordinates,isPrivateFile,isPublished,customMetadata")
         .field("useUniqueFileName", "false");
     let (status, body) = parse(emulator.upload(form));
@@ -130,9 +157,11 @@ fn upload_fields_are_read_as_the_sdks_encode_them() {
         .field("responseFields", "tags");
     let (_, body) = parse(emulator.upload(again));
     assert_eq!(body["tags"], json!(["red", "sale"]));
-    let (status, _) = parse(emulator.upload(UploadForm::new("x.txt", &b"x"[..]).field("isPrivateFile", "yes")));
+    let (status, _) =
+        parse(emulator.upload(UploadForm::new("x.txt", &b"x"[..]).field("isPrivateFile", "yes")));
     assert_eq!(status, 400);
-    let (status, _) = parse(emulator.upload(UploadForm::new("x.txt", &b"x"[..]).field("customMetadata", "{not json")));
+    let (status, _) =
+        parse(emulator.upload(UploadForm::new("x.txt", &b"x"[..]).field("customMetadata", "{not json")));
     assert_eq!(status, 400);
 }
 
@@ -145,15 +174,19 @@ fn details_are_updated_on_the_current_version() {
         &emulator,
         Method::PATCH,
         &path,
-        Some(json!({"tags": ["x"], "customCoordinates": "0,0,1,1", "customMetadata": {"color": "red", "n": 1}})),
+        Some(
+            json!({"tags": ["x"], "customCoordinates": "0,0,1,1", "customMetadata": {"color": "red", "n": 1}}),
+        ),
     );
     assert_eq!(status, 200);
     assert_eq!((body["tags"].clone(), body["customCoordinates"].clone()), (json!(["x"]), json!("0,0,1,1")));
-    let (_, body) = call(&emulator, Method::PATCH, &path, Some(json!({"customMetadata": {"n": null, "size": "L"}})));
+    let (_, body) =
+        call(&emulator, Method::PATCH, &path, Some(json!({"customMetadata": {"n": null, "size": "L"}})));
     assert_eq!(body["customMetadata"], json!({"color": "red", "size": "L"}));
     let (_, body) = call(&emulator, Method::PATCH, &path, Some(json!({"tags": null})));
     assert_eq!(body["tags"], Value::Null);
-    let (status, _) = call(&emulator, Method::PATCH, &path, Some(json!({"publish": {"isPublished": false}, "tags": []})));
+    let (status, _) =
+        call(&emulator, Method::PATCH, &path, Some(json!({"publish": {"isPublished": false}, "tags": []})));
     assert_eq!(status, 400);
     let (_, body) = call(&emulator, Method::PATCH, &path, Some(json!({"publish": {"isPublished": false}})));
     assert_eq!(body["isPublished"], false);
@@ -168,7 +201,8 @@ fn copy_move_and_rename() {
     let emulator = Emulator::new(KEY);
     let a = id_of(&upload(&emulator, "/src", "a.txt", b"one"));
     upload(&emulator, "/src", "a.txt", b"two");
-    let body = json!({"sourceFilePath": "/src/a.txt", "destinationPath": "/dst", "includeFileVersions": true});
+    let body =
+        json!({"sourceFilePath": "/src/a.txt", "destinationPath": "/dst", "includeFileVersions": true});
     assert_eq!(call(&emulator, Method::POST, "/v1/files/copy", Some(body)).0, 204);
     let (_, list) = call(&emulator, Method::GET, "/v1/files?path=/dst", None);
     let copy_id = list[0]["fileId"].as_str().unwrap().to_owned();
@@ -181,12 +215,22 @@ fn copy_move_and_rename() {
     let (_, details) = call(&emulator, Method::GET, &format!("/v1/files/{a}/details"), None);
     assert_eq!(details["filePath"], "/moved/a.txt", "a move keeps the file id");
 
-    let (status, body) = call(&emulator, Method::POST, "/v1/files/copy", Some(json!({"sourceFilePath": "/src/a.txt", "destinationPath": "/x"})));
+    let (status, body) = call(
+        &emulator,
+        Method::POST,
+        "/v1/files/copy",
+        Some(json!({"sourceFilePath": "/src/a.txt", "destinationPath": "/x"})),
+    );
     assert_eq!((status.as_u16(), body["reason"].as_str()), (404, Some("SOURCE_FILE_MISSING")));
 
     upload(&emulator, "/moved", "b.txt", b"b");
     let rename = |name: &str| {
-        call(&emulator, Method::PUT, "/v1/files/rename", Some(json!({"filePath": "/moved/a.txt", "newFileName": name})))
+        call(
+            &emulator,
+            Method::PUT,
+            "/v1/files/rename",
+            Some(json!({"filePath": "/moved/a.txt", "newFileName": name})),
+        )
     };
     let (status, body) = rename("b.txt");
     assert_eq!((status.as_u16(), body["reason"].as_str()), (409, Some("FILE_ALREADY_EXISTS")));
@@ -199,25 +243,51 @@ fn copy_move_and_rename() {
 #[test]
 fn folders_and_bulk_jobs() {
     let emulator = Emulator::new(KEY);
-    assert_eq!(call(&emulator, Method::POST, "/v1/folder", Some(json!({"folderName": "c", "parentFolderPath": "/a/b"}))).0, 201);
+    assert_eq!(
+        call(
+            &emulator,
+            Method::POST,
+            "/v1/folder",
+            Some(json!({"folderName": "c", "parentFolderPath": "/a/b"}))
+        )
+        .0,
+        201
+    );
     upload(&emulator, "/a/b/c", "f.txt", b"f");
     let (_, folders) = call(&emulator, Method::GET, "/v1/files?type=folder", None);
-    let paths: Vec<&str> = folders.as_array().unwrap().iter().map(|f| f["folderPath"].as_str().unwrap()).collect();
+    let paths: Vec<&str> =
+        folders.as_array().unwrap().iter().map(|f| f["folderPath"].as_str().unwrap()).collect();
     assert_eq!(paths, ["/a", "/a/b", "/a/b/c"]);
 
-    let (status, job) = call(&emulator, Method::POST, "/v1/bulkJobs/copyFolder", Some(json!({"sourceFolderPath": "/a/b", "destinationPath": "/z"})));
+    let (status, job) = call(
+        &emulator,
+        Method::POST,
+        "/v1/bulkJobs/copyFolder",
+        Some(json!({"sourceFolderPath": "/a/b", "destinationPath": "/z"})),
+    );
     assert_eq!(status, 200);
-    let (_, state) = call(&emulator, Method::GET, &format!("/v1/bulkJobs/{}", job["jobId"].as_str().unwrap()), None);
+    let (_, state) =
+        call(&emulator, Method::GET, &format!("/v1/bulkJobs/{}", job["jobId"].as_str().unwrap()), None);
     assert_eq!((state["type"].as_str(), state["status"].as_str()), (Some("COPY_FOLDER"), Some("Completed")));
     let (_, copied) = call(&emulator, Method::GET, "/v1/files?path=/z/b/c", None);
     assert_eq!(names(&copied), ["f.txt"]);
 
-    let (status, _) = call(&emulator, Method::POST, "/v1/bulkJobs/renameFolder", Some(json!({"folderPath": "/z/b", "newFolderName": "y"})));
+    let (status, _) = call(
+        &emulator,
+        Method::POST,
+        "/v1/bulkJobs/renameFolder",
+        Some(json!({"folderPath": "/z/b", "newFolderName": "y"})),
+    );
     assert_eq!(status, 202);
     let (_, renamed) = call(&emulator, Method::GET, "/v1/files?path=/z/y/c", None);
     assert_eq!(names(&renamed), ["f.txt"]);
 
-    let (status, _) = call(&emulator, Method::POST, "/v1/bulkJobs/moveFolder", Some(json!({"sourceFolderPath": "/z/y", "destinationPath": "/m"})));
+    let (status, _) = call(
+        &emulator,
+        Method::POST,
+        "/v1/bulkJobs/moveFolder",
+        Some(json!({"sourceFolderPath": "/z/y", "destinationPath": "/m"})),
+    );
     assert_eq!(status, 200);
     assert_eq!(names(&call(&emulator, Method::GET, "/v1/files?path=/m/y/c", None).1), ["f.txt"]);
     assert!(call(&emulator, Method::GET, "/v1/files?path=/z/y/c", None).1.as_array().unwrap().is_empty());
@@ -233,18 +303,34 @@ fn bulk_tags_report_missing_files_and_partial_success() {
     let emulator = Emulator::new(KEY);
     let a = id_of(&upload(&emulator, "/", "a.txt", b"a"));
     let b = id_of(&upload(&emulator, "/", "b.txt", b"b"));
-    let (status, body) = call(&emulator, Method::POST, "/v1/files/addTags", Some(json!({"fileIds": [a, b], "tags": ["t1", "t2"]})));
+    let (status, body) = call(
+        &emulator,
+        Method::POST,
+        "/v1/files/addTags",
+        Some(json!({"fileIds": [a, b], "tags": ["t1", "t2"]})),
+    );
     assert_eq!((status.as_u16(), body), (200, json!({"successfullyUpdatedFileIds": [a, b]})));
     let missing = "ffffffffffffffffffffffff";
-    let (status, body) = call(&emulator, Method::POST, "/v1/files/removeTags", Some(json!({"fileIds": [a, missing], "tags": ["t1"]})));
+    let (status, body) = call(
+        &emulator,
+        Method::POST,
+        "/v1/files/removeTags",
+        Some(json!({"fileIds": [a, missing], "tags": ["t1"]})),
+    );
     assert_eq!((status.as_u16(), body["missingFileIds"].clone()), (404, json!([missing])));
     let long = "x".repeat(490);
     call(&emulator, Method::PATCH, &format!("/v1/files/{b}/details"), Some(json!({"tags": [long]})));
-    let (status, body) = call(&emulator, Method::POST, "/v1/files/addTags", Some(json!({"fileIds": [a, b], "tags": ["more-than-ten"]})));
+    let (status, body) = call(
+        &emulator,
+        Method::POST,
+        "/v1/files/addTags",
+        Some(json!({"fileIds": [a, b], "tags": ["more-than-ten"]})),
+    );
     assert_eq!(status.as_u16(), 207);
     assert_eq!(body["successfullyUpdatedFileIds"], json!([a]));
     assert_eq!(body["errors"][0]["fileId"], b.as_str());
-    let (status, body) = call(&emulator, Method::POST, "/v1/files/batch/deleteByFileIds", Some(json!({"fileIds": [a, b]})));
+    let (status, body) =
+        call(&emulator, Method::POST, "/v1/files/batch/deleteByFileIds", Some(json!({"fileIds": [a, b]})));
     assert_eq!((status.as_u16(), body), (200, json!({"successfullyDeletedFileIds": [a, b]})));
 }
 
@@ -282,10 +368,18 @@ fn list_and_search() {
 #[test]
 fn purge_requests_complete() {
     let emulator = Emulator::new(KEY);
-    let (status, body) = call(&emulator, Method::POST, "/v1/files/purge", Some(json!({"url": "https://ik.imagekit.io/emulator/a.png*"})));
+    let (status, body) = call(
+        &emulator,
+        Method::POST,
+        "/v1/files/purge",
+        Some(json!({"url": "https://ik.imagekit.io/emulator/a.png*"})),
+    );
     assert_eq!(status, 201);
     let id = body["requestId"].as_str().unwrap();
-    assert_eq!(call(&emulator, Method::GET, &format!("/v1/files/purge/{id}"), None).1, json!({"status": "Completed"}));
+    assert_eq!(
+        call(&emulator, Method::GET, &format!("/v1/files/purge/{id}"), None).1,
+        json!({"status": "Completed"})
+    );
 }
 
 #[test]
@@ -300,7 +394,10 @@ fn auth_is_checked_as_the_api_does() {
     wrong.headers_mut().insert("authorization", auth_header("private_other").parse().unwrap());
     assert_eq!(parse(emulator.handle(wrong)).0, 403);
     // The raw key after `Basic`, and any password, are accepted.
-    for header in [format!("Basic {KEY}"), format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:do_not_set")))] {
+    for header in [
+        format!("Basic {KEY}"),
+        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:do_not_set"))),
+    ] {
         let mut ok = request(Method::GET, "/v1/files", None);
         ok.headers_mut().insert("authorization", header.parse().unwrap());
         assert_eq!(parse(emulator.handle(ok)).0, 200);
@@ -311,7 +408,10 @@ fn auth_is_checked_as_the_api_does() {
 fn faults_answer_then_run_out() {
     let emulator = Emulator::new(KEY);
     emulator.fail_next(None, "/v1/files", 2, StatusCode::INTERNAL_SERVER_ERROR);
-    emulator.add_fault(FaultRule::new(Some(Method::POST), "/v1/folder", 1, StatusCode::SERVICE_UNAVAILABLE).with_body(json!({"message": "down"})));
+    emulator.add_fault(
+        FaultRule::new(Some(Method::POST), "/v1/folder", 1, StatusCode::SERVICE_UNAVAILABLE)
+            .with_body(json!({"message": "down"})),
+    );
     assert_eq!(call(&emulator, Method::GET, "/v1/files", None).0, 500);
     assert_eq!(call(&emulator, Method::GET, "/v1/folder", None).0, 404, "method must fit");
     assert_eq!(call(&emulator, Method::GET, "/v1/files?type=all", None).0, 500);
@@ -322,7 +422,11 @@ fn faults_answer_then_run_out() {
 
     // The same through the admin endpoints.
     let admin = |method: Method, path: &str, body: Option<Value>| call(&emulator, method, path, body);
-    let (status, rule) = admin(Method::POST, "/__emulator/faults", Some(json!({"method": "ANY", "pathPrefix": "/v1/files", "times": 1, "status": 429})));
+    let (status, rule) = admin(
+        Method::POST,
+        "/__emulator/faults",
+        Some(json!({"method": "ANY", "pathPrefix": "/v1/files", "times": 1, "status": 429})),
+    );
     assert_eq!(status, 201);
     assert_eq!(rule["times"], 1);
     assert_eq!(admin(Method::GET, "/__emulator/faults", None).1.as_array().unwrap().len(), 1);

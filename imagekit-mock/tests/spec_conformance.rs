@@ -42,7 +42,9 @@ fn null_types_as_text(value: &mut Value) {
                 if key == "type" {
                     match item {
                         Value::Null => *item = json!("null"),
-                        Value::Array(types) => types.iter_mut().filter(|t| t.is_null()).for_each(|t| *t = json!("null")),
+                        Value::Array(types) => {
+                            types.iter_mut().filter(|t| t.is_null()).for_each(|t| *t = json!("null"))
+                        }
                         _ => {}
                     }
                 }
@@ -102,29 +104,58 @@ impl Checker {
         let documented = self.resolve(documented);
         let schema = documented.pointer("/content/application~1json/schema");
         match schema {
-            None => assert!(raw.is_empty(), "{method} {template} {status}: the spec documents no body, got {body}"),
+            None => assert!(
+                raw.is_empty(),
+                "{method} {template} {status}: the spec documents no body, got {body}"
+            ),
             // The API sends 204 without a body although the spec declares an empty JSON object.
             Some(_) if code == 204 => assert!(raw.is_empty(), "{method} {template} 204 with a body: {body}"),
             Some(schema) => {
                 let mut root = schema.clone();
-                let Value::Object(map) = &mut root else { panic!("{method} {template} {status}: schema is not an object") };
-                map.insert("components".into(), json!({"schemas": self.spec["components"]["schemas"].clone()}));
-                let validator = jsonschema::draft202012::new(&root)
-                    .unwrap_or_else(|e| panic!("{method} {template} {status}: cannot compile schema: {e} at {}", e.instance_path()));
+                let Value::Object(map) = &mut root else {
+                    panic!("{method} {template} {status}: schema is not an object")
+                };
+                map.insert(
+                    "components".into(),
+                    json!({"schemas": self.spec["components"]["schemas"].clone()}),
+                );
+                let validator = jsonschema::draft202012::new(&root).unwrap_or_else(|e| {
+                    panic!(
+                        "{method} {template} {status}: cannot compile schema: {e} at {}",
+                        e.instance_path()
+                    )
+                });
                 let errors: Vec<String> =
                     validator.iter_errors(body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-                assert!(errors.is_empty(), "{method} {template} {status}: {body}\nviolates the spec:\n{}", errors.join("\n"));
+                assert!(
+                    errors.is_empty(),
+                    "{method} {template} {status}: {body}\nviolates the spec:\n{}",
+                    errors.join("\n")
+                );
             }
         }
         self.covered.entry((method.to_uppercase(), template.to_owned())).or_default().insert(code);
     }
 
-    fn call(&mut self, method: Method, template: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    fn call(
+        &mut self,
+        method: Method,
+        template: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let request = request(method, path, body.as_ref());
         self.send(template, request)
     }
 
-    fn expect(&mut self, method: Method, template: &str, path: &str, body: Option<Value>, want: u16) -> Value {
+    fn expect(
+        &mut self,
+        method: Method,
+        template: &str,
+        path: &str,
+        body: Option<Value>,
+        want: u16,
+    ) -> Value {
         let (status, answer) = self.call(method.clone(), template, path, body);
         assert_eq!(status.as_u16(), want, "{method} {path}: {answer}");
         answer
@@ -132,7 +163,8 @@ impl Checker {
 
     fn upload(&mut self, version: &str, form: UploadForm, auth: Option<&str>, want: u16) -> Value {
         let mut request = form.into_request("https://upload.imagekit.io", KEY);
-        *request.uri_mut() = format!("https://upload.imagekit.io/api/{version}/files/upload").parse().unwrap();
+        *request.uri_mut() =
+            format!("https://upload.imagekit.io/api/{version}/files/upload").parse().unwrap();
         match auth {
             Some(key) => {
                 request.headers_mut().insert("authorization", auth_header(key).parse().unwrap());
@@ -167,7 +199,8 @@ const MISSING_ID: &str = "0123456789abcdef01234567";
 #[test]
 fn every_answer_matches_the_spec() {
     let mut c = Checker::new();
-    let (get, post, put, patch, delete) = (Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE);
+    let (get, post, put, patch, delete) =
+        (Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE);
 
     // Uploads, v1 and v2, every way of sending the file and of authenticating.
     let all_fields = "tags,customCoordinates,isPrivateFile,embeddedMetadata,isPublished,customMetadata,metadata,selectedFieldsSchema";
@@ -187,15 +220,38 @@ fn every_answer_matches_the_spec() {
     let v1 = version_id_of(&first);
     let second = c.upload(
         "v1",
-        UploadForm::new("hero.png", png(800, 600)).field("folder", "/site/images").field("useUniqueFileName", "false"),
+        UploadForm::new("hero.png", png(800, 600))
+            .field("folder", "/site/images")
+            .field("useUniqueFileName", "false"),
         Some(KEY),
         200,
     );
     let v2 = version_id_of(&second);
-    c.upload("v1", UploadForm::with_file_text("remote.jpg", "https://example.com/remote.jpg"), Some(KEY), 200);
+    c.upload(
+        "v1",
+        UploadForm::with_file_text("remote.jpg", "https://example.com/remote.jpg"),
+        Some(KEY),
+        200,
+    );
     let encoded = base64::engine::general_purpose::STANDARD.encode(b"plain text");
-    c.upload("v1", UploadForm::with_file_text("notes.txt", &encoded).field("folder", "/docs"), Some(KEY), 200);
-    c.upload("v1", UploadForm::with_file_text("dot.gif", &format!("data:image/gif;base64,{}", base64::engine::general_purpose::STANDARD.encode(b"GIF89a\x01\x00\x01\x00"))), Some(KEY), 200);
+    c.upload(
+        "v1",
+        UploadForm::with_file_text("notes.txt", &encoded).field("folder", "/docs"),
+        Some(KEY),
+        200,
+    );
+    c.upload(
+        "v1",
+        UploadForm::with_file_text(
+            "dot.gif",
+            &format!(
+                "data:image/gif;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(b"GIF89a\x01\x00\x01\x00")
+            ),
+        ),
+        Some(KEY),
+        200,
+    );
     let signature = sha1_signature(KEY, "token-1", "1893456000");
     c.upload(
         "v1",
@@ -221,9 +277,30 @@ fn every_answer_matches_the_spec() {
         Some(KEY),
         400,
     );
-    c.upload("v1", UploadForm::new("a.txt", &b"x"[..]).field("signature", &signature).field("token", "token-1").field("expire", "1893456000"), Some(KEY), 400);
-    c.upload("v1", UploadForm::new("a.txt", &b"x"[..]).field("signature", "00").field("token", "t").field("expire", "1893456000"), None, 403);
-    c.upload("v2", UploadForm::new("a.txt", &b"x"[..]).field("token", &jwt("another key", &json!({}))), None, 403);
+    c.upload(
+        "v1",
+        UploadForm::new("a.txt", &b"x"[..])
+            .field("signature", &signature)
+            .field("token", "token-1")
+            .field("expire", "1893456000"),
+        Some(KEY),
+        400,
+    );
+    c.upload(
+        "v1",
+        UploadForm::new("a.txt", &b"x"[..])
+            .field("signature", "00")
+            .field("token", "t")
+            .field("expire", "1893456000"),
+        None,
+        403,
+    );
+    c.upload(
+        "v2",
+        UploadForm::new("a.txt", &b"x"[..]).field("token", &jwt("another key", &json!({}))),
+        None,
+        403,
+    );
     c.upload("v2", UploadForm::new("a.txt", &b"x"[..]).field("token", &token), Some(KEY), 400);
     for version in ["v1", "v2"] {
         c.upload(version, UploadForm::new("a.txt", &b"x"[..]), None, 401);
@@ -237,9 +314,27 @@ fn every_answer_matches_the_spec() {
     c.expect(get.clone(), details, "/v1/files/not-an-id/details", None, 400);
     let update = json!({"tags": ["a", "b"], "customCoordinates": "1,2,3,4", "customMetadata": {"k": "v"}, "description": "d", "removeAITags": "all"});
     c.expect(patch.clone(), details, &format!("/v1/files/{file_id}/details"), Some(update.clone()), 200);
-    c.expect(patch.clone(), details, &format!("/v1/files/{file_id}/details"), Some(json!({"tags": null, "customCoordinates": null})), 200);
-    c.expect(patch.clone(), details, &format!("/v1/files/{file_id}/details"), Some(json!({"publish": {"isPublished": false, "includeFileVersions": true}})), 200);
-    c.expect(patch.clone(), details, &format!("/v1/files/{file_id}/details"), Some(json!({"tags": "no"})), 400);
+    c.expect(
+        patch.clone(),
+        details,
+        &format!("/v1/files/{file_id}/details"),
+        Some(json!({"tags": null, "customCoordinates": null})),
+        200,
+    );
+    c.expect(
+        patch.clone(),
+        details,
+        &format!("/v1/files/{file_id}/details"),
+        Some(json!({"publish": {"isPublished": false, "includeFileVersions": true}})),
+        200,
+    );
+    c.expect(
+        patch.clone(),
+        details,
+        &format!("/v1/files/{file_id}/details"),
+        Some(json!({"tags": "no"})),
+        400,
+    );
     c.expect(patch.clone(), details, &format!("/v1/files/{MISSING_ID}/details"), Some(update), 404);
     let metadata = "/v1/files/{fileId}/metadata";
     c.expect(get.clone(), metadata, &format!("/v1/files/{file_id}/metadata"), None, 200);
@@ -261,7 +356,8 @@ fn every_answer_matches_the_spec() {
     c.expect(put.clone(), restore, &format!("/v1/files/x/versions/{v1}/restore"), None, 400);
     c.expect(delete.clone(), version, &format!("/v1/files/{file_id}/versions/{v2}"), None, 204);
     c.expect(delete.clone(), version, &format!("/v1/files/{file_id}/versions/{v2}"), None, 404);
-    let current = version_id_of(&c.expect(get.clone(), details, &format!("/v1/files/{file_id}/details"), None, 200));
+    let current =
+        version_id_of(&c.expect(get.clone(), details, &format!("/v1/files/{file_id}/details"), None, 200));
     c.expect(delete.clone(), version, &format!("/v1/files/{file_id}/versions/{current}"), None, 400);
 
     // List and search.
@@ -285,48 +381,180 @@ fn every_answer_matches_the_spec() {
     // Bulk tags.
     let other = id_of(&upload(&c.emulator, "/site", "other.txt", b"other"));
     c.emulator.set_ai_tags(&other, &["Document", "Text"]);
-    for (path, field) in [("/v1/files/addTags", "tags"), ("/v1/files/removeTags", "tags"), ("/v1/files/removeAITags", "AITags")] {
-        c.expect(post.clone(), path, path, Some(json!({"fileIds": [file_id, other], field: ["x", "Text"]})), 200);
-        c.expect(post.clone(), path, path, Some(json!({"fileIds": [file_id, MISSING_ID], field: ["x"]})), 404);
+    for (path, field) in [
+        ("/v1/files/addTags", "tags"),
+        ("/v1/files/removeTags", "tags"),
+        ("/v1/files/removeAITags", "AITags"),
+    ] {
+        c.expect(
+            post.clone(),
+            path,
+            path,
+            Some(json!({"fileIds": [file_id, other], field: ["x", "Text"]})),
+            200,
+        );
+        c.expect(
+            post.clone(),
+            path,
+            path,
+            Some(json!({"fileIds": [file_id, MISSING_ID], field: ["x"]})),
+            404,
+        );
         c.expect(post.clone(), path, path, Some(json!({"fileIds": "nope"})), 400);
     }
     let long = "t".repeat(300);
-    c.expect(post.clone(), "/v1/files/addTags", "/v1/files/addTags", Some(json!({"fileIds": [other], "tags": [long.clone()]})), 200);
-    c.expect(post.clone(), "/v1/files/addTags", "/v1/files/addTags", Some(json!({"fileIds": [file_id, other], "tags": [format!("{long}2")]})), 207);
+    c.expect(
+        post.clone(),
+        "/v1/files/addTags",
+        "/v1/files/addTags",
+        Some(json!({"fileIds": [other], "tags": [long.clone()]})),
+        200,
+    );
+    c.expect(
+        post.clone(),
+        "/v1/files/addTags",
+        "/v1/files/addTags",
+        Some(json!({"fileIds": [file_id, other], "tags": [format!("{long}2")]})),
+        207,
+    );
 
     // Copy, move, rename.
     for path in ["/v1/files/copy", "/v1/files/move"] {
         let source = if path.ends_with("copy") { "/site/images/hero.png" } else { "/site/other.txt" };
-        c.expect(post.clone(), path, path, Some(json!({"sourceFilePath": source, "destinationPath": "/archive", "includeFileVersions": true})), 204);
-        c.expect(post.clone(), path, path, Some(json!({"sourceFilePath": "/missing.png", "destinationPath": "/archive"})), 404);
+        c.expect(
+            post.clone(),
+            path,
+            path,
+            Some(
+                json!({"sourceFilePath": source, "destinationPath": "/archive", "includeFileVersions": true}),
+            ),
+            204,
+        );
+        c.expect(
+            post.clone(),
+            path,
+            path,
+            Some(json!({"sourceFilePath": "/missing.png", "destinationPath": "/archive"})),
+            404,
+        );
         c.expect(post.clone(), path, path, Some(json!({"destinationPath": "/archive"})), 400);
     }
     let rename = "/v1/files/rename";
     upload(&c.emulator, "/archive", "taken.png", &png(1, 1));
-    c.expect(put.clone(), rename, rename, Some(json!({"filePath": "/archive/hero.png", "newFileName": "hero-2.png"})), 200);
-    c.expect(put.clone(), rename, rename, Some(json!({"filePath": "/archive/hero-2.png", "newFileName": "hero-3.png", "purgeCache": true})), 200);
-    c.expect(put.clone(), rename, rename, Some(json!({"filePath": "/archive/hero-3.png", "newFileName": "taken.png"})), 409);
-    c.expect(put.clone(), rename, rename, Some(json!({"filePath": "/archive/none.png", "newFileName": "x.png"})), 404);
-    c.expect(put.clone(), rename, rename, Some(json!({"filePath": "/archive/hero-3.png", "newFileName": "hero-3.png"})), 400);
+    c.expect(
+        put.clone(),
+        rename,
+        rename,
+        Some(json!({"filePath": "/archive/hero.png", "newFileName": "hero-2.png"})),
+        200,
+    );
+    c.expect(
+        put.clone(),
+        rename,
+        rename,
+        Some(json!({"filePath": "/archive/hero-2.png", "newFileName": "hero-3.png", "purgeCache": true})),
+        200,
+    );
+    c.expect(
+        put.clone(),
+        rename,
+        rename,
+        Some(json!({"filePath": "/archive/hero-3.png", "newFileName": "taken.png"})),
+        409,
+    );
+    c.expect(
+        put.clone(),
+        rename,
+        rename,
+        Some(json!({"filePath": "/archive/none.png", "newFileName": "x.png"})),
+        404,
+    );
+    c.expect(
+        put.clone(),
+        rename,
+        rename,
+        Some(json!({"filePath": "/archive/hero-3.png", "newFileName": "hero-3.png"})),
+        400,
+    );
 
     // Folders and bulk jobs.
     let folder = "/v1/folder";
-    c.expect(post.clone(), folder, folder, Some(json!({"folderName": "summer", "parentFolderPath": "/campaigns/2025"})), 201);
+    c.expect(
+        post.clone(),
+        folder,
+        folder,
+        Some(json!({"folderName": "summer", "parentFolderPath": "/campaigns/2025"})),
+        201,
+    );
     c.expect(post.clone(), folder, folder, Some(json!({"folderName": "a/b", "parentFolderPath": "/"})), 400);
     let copy_folder = "/v1/bulkJobs/copyFolder";
     let move_folder = "/v1/bulkJobs/moveFolder";
     let rename_folder = "/v1/bulkJobs/renameFolder";
     let job = "/v1/bulkJobs/{jobId}";
-    let copied = c.expect(post.clone(), copy_folder, copy_folder, Some(json!({"sourceFolderPath": "/site", "destinationPath": "/backup", "includeVersions": true})), 200);
-    c.expect(post.clone(), copy_folder, copy_folder, Some(json!({"sourceFolderPath": "/nowhere", "destinationPath": "/backup"})), 404);
-    c.expect(post.clone(), copy_folder, copy_folder, Some(json!({"sourceFolderPath": "/site", "destinationPath": "/site/inner"})), 400);
-    c.expect(post.clone(), move_folder, move_folder, Some(json!({"sourceFolderPath": "/backup/site", "destinationPath": "/old"})), 200);
-    c.expect(post.clone(), move_folder, move_folder, Some(json!({"sourceFolderPath": "/backup/site", "destinationPath": "/old"})), 404);
+    let copied = c.expect(
+        post.clone(),
+        copy_folder,
+        copy_folder,
+        Some(json!({"sourceFolderPath": "/site", "destinationPath": "/backup", "includeVersions": true})),
+        200,
+    );
+    c.expect(
+        post.clone(),
+        copy_folder,
+        copy_folder,
+        Some(json!({"sourceFolderPath": "/nowhere", "destinationPath": "/backup"})),
+        404,
+    );
+    c.expect(
+        post.clone(),
+        copy_folder,
+        copy_folder,
+        Some(json!({"sourceFolderPath": "/site", "destinationPath": "/site/inner"})),
+        400,
+    );
+    c.expect(
+        post.clone(),
+        move_folder,
+        move_folder,
+        Some(json!({"sourceFolderPath": "/backup/site", "destinationPath": "/old"})),
+        200,
+    );
+    c.expect(
+        post.clone(),
+        move_folder,
+        move_folder,
+        Some(json!({"sourceFolderPath": "/backup/site", "destinationPath": "/old"})),
+        404,
+    );
     c.expect(post.clone(), move_folder, move_folder, Some(json!({"sourceFolderPath": "/"})), 400);
-    let renamed = c.expect(post.clone(), rename_folder, rename_folder, Some(json!({"folderPath": "/old/site", "newFolderName": "legacy", "purgeCache": true})), 202);
-    c.expect(post.clone(), rename_folder, rename_folder, Some(json!({"folderPath": "/old/site", "newFolderName": "x"})), 404);
-    c.expect(post.clone(), folder, folder, Some(json!({"folderName": "taken", "parentFolderPath": "/old"})), 201);
-    c.expect(post.clone(), rename_folder, rename_folder, Some(json!({"folderPath": "/old/legacy", "newFolderName": "taken"})), 409);
+    let renamed = c.expect(
+        post.clone(),
+        rename_folder,
+        rename_folder,
+        Some(json!({"folderPath": "/old/site", "newFolderName": "legacy", "purgeCache": true})),
+        202,
+    );
+    c.expect(
+        post.clone(),
+        rename_folder,
+        rename_folder,
+        Some(json!({"folderPath": "/old/site", "newFolderName": "x"})),
+        404,
+    );
+    c.expect(
+        post.clone(),
+        folder,
+        folder,
+        Some(json!({"folderName": "taken", "parentFolderPath": "/old"})),
+        201,
+    );
+    c.expect(
+        post.clone(),
+        rename_folder,
+        rename_folder,
+        Some(json!({"folderPath": "/old/legacy", "newFolderName": "taken"})),
+        409,
+    );
     c.expect(post.clone(), rename_folder, rename_folder, Some(json!({"folderPath": "/old/legacy"})), 400);
     for answer in [&copied, &renamed] {
         let id = answer["jobId"].as_str().unwrap();
@@ -340,7 +568,13 @@ fn every_answer_matches_the_spec() {
     // Purge.
     let purge = "/v1/files/purge";
     let purge_status = "/v1/files/purge/{requestId}";
-    let answer = c.expect(post.clone(), purge, purge, Some(json!({"url": "https://ik.imagekit.io/emulator/site/images/hero.png"})), 201);
+    let answer = c.expect(
+        post.clone(),
+        purge,
+        purge,
+        Some(json!({"url": "https://ik.imagekit.io/emulator/site/images/hero.png"})),
+        201,
+    );
     c.expect(post.clone(), purge, purge, Some(json!({"url": "not a url"})), 400);
     let request_id = answer["requestId"].as_str().unwrap();
     c.expect(get.clone(), purge_status, &format!("/v1/files/purge/{request_id}"), None, 200);
@@ -428,8 +662,14 @@ fn every_answer_matches_the_spec() {
     ];
     for (method, template, status) in successes {
         let statuses = c.covered.get(&(method.to_owned(), template.to_owned()));
-        assert!(statuses.is_some_and(|s| s.contains(&status)), "{method} {template} {status} was not checked");
-        assert!(statuses.is_some_and(|s| s.iter().any(|s| *s >= 400)), "{method} {template}: no error answer checked");
+        assert!(
+            statuses.is_some_and(|s| s.contains(&status)),
+            "{method} {template} {status} was not checked"
+        );
+        assert!(
+            statuses.is_some_and(|s| s.iter().any(|s| *s >= 400)),
+            "{method} {template}: no error answer checked"
+        );
     }
     let pairs: usize = c.covered.values().map(BTreeSet::len).sum();
     println!("validated {} operations, {pairs} (operation, status) pairs:", c.covered.len());

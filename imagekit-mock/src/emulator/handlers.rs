@@ -1,4 +1,8 @@
 //! Routing and the handlers of every endpoint the emulator answers.
+//!
+//! Handlers return `Result<HttpResponse, HttpResponse>`: the error is the API's error answer,
+//! built once per request and sent as it is, so boxing it would only add noise.
+#![allow(clippy::result_large_err)]
 
 use base64::Engine as _;
 use bytes::Bytes;
@@ -77,8 +81,7 @@ pub(crate) fn route(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> HttpResponse {
-    let segments: Vec<String> =
-        path.split('/').filter(|s| !s.is_empty()).map(|s| percent_decode(s)).collect();
+    let segments: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(percent_decode).collect();
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     if segments.first() == Some(&"__emulator") {
         return admin(state, method, &segments[1..], body);

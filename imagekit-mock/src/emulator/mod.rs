@@ -305,21 +305,21 @@ impl Emulator {
     }
 
     /// Uploads `content` at `path` (`/folder/name.ext`) with `useUniqueFileName=false`: a new
-    /// file, or a new version of the file already there. Returns the file id, or the answer
-    /// when the upload failed.
-    pub fn seed_file(&self, path: &str, content: impl Into<Bytes>) -> Result<String, HttpResponse> {
+    /// file, or a new version of the file already there. Returns the file id, or the upload
+    /// API's answer when the upload failed.
+    pub fn seed_file(&self, path: &str, content: impl Into<Bytes>) -> Result<String, Box<HttpResponse>> {
         let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
         let form = UploadForm::new(name, content)
             .field("folder", if folder.is_empty() { "/" } else { folder })
             .field("useUniqueFileName", "false");
         let response = self.upload(form);
         if response.status() != StatusCode::OK {
-            return Err(response);
+            return Err(Box::new(response));
         }
         serde_json::from_slice::<Value>(response.body())
             .ok()
             .and_then(|v| v.get("fileId").and_then(Value::as_str).map(str::to_owned))
-            .ok_or(response)
+            .ok_or_else(|| Box::new(response))
     }
 
     /// Sets the AI tags of a file's current version, as an auto-tagging extension would

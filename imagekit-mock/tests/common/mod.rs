@@ -40,7 +40,8 @@ pub fn parse(response: http::Response<Bytes>) -> (StatusCode, Value) {
     let body = if response.body().is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(response.body()).unwrap_or_else(|e| panic!("{status}: not JSON ({e}): {:?}", response.body()))
+        serde_json::from_slice(response.body())
+            .unwrap_or_else(|e| panic!("{status}: not JSON ({e}): {:?}", response.body()))
     };
     (status, body)
 }
@@ -51,7 +52,8 @@ pub fn call(emulator: &Emulator, method: Method, path: &str, body: Option<Value>
 
 /// Uploads `content` as `/folder/name` without a unique suffix; returns the upload answer.
 pub fn upload(emulator: &Emulator, folder: &str, name: &str, content: &[u8]) -> Value {
-    let form = UploadForm::new(name, content.to_vec()).field("folder", folder).field("useUniqueFileName", "false");
+    let form =
+        UploadForm::new(name, content.to_vec()).field("folder", folder).field("useUniqueFileName", "false");
     let (status, body) = parse(emulator.handle(form.into_request("https://upload.imagekit.io", KEY)));
     assert_eq!(status, StatusCode::OK, "{body}");
     body
