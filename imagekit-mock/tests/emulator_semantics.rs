@@ -354,7 +354,20 @@ fn list_and_search() {
     assert_eq!(names(&get("sort=ASC_NAME&skip=1&limit=1")), ["b.png"]);
     assert_eq!(names(&get("type=file-version")), ["b.png"]);
     assert_eq!(get("type=file-version")[0]["type"], "file-version");
-    assert_eq!(get("type=all").as_array().unwrap().len(), 6, "2 folders, 3 files, 1 old version");
+    assert_eq!(
+        get("type=all").as_array().unwrap().len(),
+        5,
+        "2 folders and 3 files; versions are not in `all`"
+    );
+    assert_eq!(
+        names(&get("type=folder&searchQuery=name%20%3D%20%22b.png%22")),
+        ["b.png"],
+        "searchQuery ignores `type`"
+    );
+    let kinds = get("searchQuery=type%20IN%20%5B%22folder%22%2C%20%22file-version%22%5D");
+    let kinds: Vec<&str> = kinds.as_array().unwrap().iter().map(|f| f["type"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["folder", "file-version", "folder"]);
+    assert_eq!(names(&get("searchQuery=path%20%3D%20%22%2Fq%22")), ["c.png"]);
     assert_eq!(names(&get("searchQuery=tags%20IN%20%5B%22keep%22%5D")), ["a.txt"]);
     // The clock: 4 uploads and an update, one second each; "3s" reaches back to the 3rd upload.
     assert_eq!(names(&get("searchQuery=createdAt%20%3E%20%223s%22")), ["c.png"]);

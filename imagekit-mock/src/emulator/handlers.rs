@@ -1076,8 +1076,16 @@ fn list(state: &State, query: Option<&str>) -> Reply {
     let mut rows = Vec::new();
     let in_path = |folder: &str| path.as_deref().is_none_or(|p| p == folder);
     let empty: Vec<String> = Vec::new();
-    let wants_files = matches!(kind, "file" | "all");
-    let wants_versions = matches!(kind, "file-version" | "all");
+    // `all` is files and folders, without versions. With a searchQuery the `type` parameter has
+    // no effect: files are searched, or every kind when the query tests `type` itself.
+    let kind = match &search {
+        Some(q) if q.mentions("type") => "any",
+        Some(_) => "file",
+        None => kind,
+    };
+    let wants_files = matches!(kind, "file" | "all" | "any");
+    let wants_versions = matches!(kind, "file-version" | "any");
+    let wants_folders = matches!(kind, "folder" | "all" | "any");
     for file in state.files.values().filter(|f| in_path(&f.folder)) {
         for version in &file.versions {
             let is_current = version.id == file.current;
@@ -1096,6 +1104,7 @@ fn list(state: &State, query: Option<&str>) -> Reply {
             let item = Item {
                 kind: if is_current { "file" } else { "file-version" },
                 name: &file.name,
+                folder: &file.folder,
                 tags: version.tags.as_deref().unwrap_or(&empty),
                 created_at: created,
                 updated_at: updated,
@@ -1120,7 +1129,7 @@ fn list(state: &State, query: Option<&str>) -> Reply {
             });
         }
     }
-    if matches!(kind, "folder" | "all") && file_type_filter == "all" {
+    if wants_folders && file_type_filter == "all" {
         for (folder_path, folder) in &state.folders {
             let parent = folder_path.rsplit_once('/').map(|(p, _)| p).unwrap_or_default();
             if !in_path(parent) {
@@ -1130,6 +1139,7 @@ fn list(state: &State, query: Option<&str>) -> Reply {
             let item = Item {
                 kind: "folder",
                 name,
+                folder: parent,
                 tags: &empty,
                 created_at: folder.created_at,
                 updated_at: folder.updated_at,

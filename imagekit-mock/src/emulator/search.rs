@@ -7,6 +7,7 @@
 //! createdAt > "7d"             updatedAt <= "2025-01-01T00:00:10Z"   (relative: s, m, h, d, w)
 //! size > 1024                  width >= 100          height < 50
 //! type = "file"                fileType = "image"    format = "png"     mime = "image/png"
+//! path = "/a/b"                (in that folder)      path : "/a"        (in it or below)
 //! ( ... ) AND ( ... ) OR ...
 //! ```
 //!
@@ -17,6 +18,8 @@
 pub(crate) struct Item<'a> {
     pub(crate) kind: &'a str,
     pub(crate) name: &'a str,
+    /// The folder it is in (`""` for the root, else `/a/b`).
+    pub(crate) folder: &'a str,
     pub(crate) tags: &'a [String],
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
@@ -283,7 +286,7 @@ impl Query {
             Query::Compare { field, op, values } => {
                 let ordered = matches!(op, Op::Gt | Op::Ge | Op::Lt | Op::Le);
                 match field.as_str() {
-                    "name" | "type" | "fileType" | "format" | "mime" => !ordered,
+                    "name" | "type" | "fileType" | "format" | "mime" | "path" => !ordered,
                     "tags" => !ordered,
                     "createdAt" | "updatedAt" => {
                         !matches!(op, Op::Contains | Op::In | Op::NotIn)
@@ -296,6 +299,14 @@ impl Query {
                     _ => false,
                 }
             }
+        }
+    }
+
+    /// Whether the query tests `field` anywhere.
+    pub(crate) fn mentions(&self, name: &str) -> bool {
+        match self {
+            Query::And(a, b) | Query::Or(a, b) => a.mentions(name) || b.mentions(name),
+            Query::Compare { field, .. } => field == name,
         }
     }
 
@@ -332,6 +343,21 @@ impl Query {
                     };
                     match values.first() {
                         Some(Literal::Number(n)) => compare(op, actual, *n),
+                        _ => false,
+                    }
+                }
+                "path" => {
+                    let folder =
+                        |v: &Literal| super::handlers::normalise_folder(&text_of(v)).unwrap_or_default();
+                    let within = |v: &Literal| {
+                        let root = folder(v);
+                        item.folder == root
+                            || item.folder.strip_prefix(root.as_str()).is_some_and(|r| r.starts_with('/'))
+                    };
+                    match op {
+                        Op::Eq | Op::In => values.iter().any(|v| item.folder == folder(v)),
+                        Op::Ne | Op::NotIn => !values.iter().any(|v| item.folder == folder(v)),
+                        Op::Contains => values.iter().any(within),
                         _ => false,
                     }
                 }
@@ -379,6 +405,7 @@ mod tests {
         Item {
             kind: "file",
             name,
+            folder: "/a/b",
             tags,
             created_at,
             updated_at: created_at,
@@ -405,6 +432,10 @@ mod tests {
         assert!(q(r#"createdAt >= "1970-01-01T00:00:10Z""#).matches(&a, 0));
         assert!(q(r#"size > 5 AND (name = "x" OR format = "png")"#).matches(&a, 0));
         assert!(!q(r#"size > 5 AND name = "x" OR fileType = "non-image""#).matches(&a, 0));
+        assert!(q(r#"path = "/a/b/""#).matches(&a, 0));
+        assert!(!q(r#"path = "/a""#).matches(&a, 0));
+        assert!(q(r#"path : "/a""#).matches(&a, 0));
+        assert!(!q(r#"path : "/a/bc""#).matches(&a, 0));
     }
 
     #[test]
