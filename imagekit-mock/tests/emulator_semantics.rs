@@ -166,6 +166,33 @@ fn upload_fields_are_read_as_the_sdks_encode_them() {
 }
 
 #[test]
+fn upload_v2_tokens_must_sign_exactly_the_form_fields() {
+    use hmac::{Hmac, Mac};
+    let emulator = Emulator::new(KEY);
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let jwt = |payload: Value| {
+        let header = engine.encode(br#"{"alg":"HS256","typ":"JWT","kid":"public_test"}"#);
+        let payload = engine.encode(payload.to_string());
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(KEY.as_bytes()).unwrap();
+        mac.update(format!("{header}.{payload}").as_bytes());
+        format!("{header}.{payload}.{}", engine.encode(mac.finalize().into_bytes()))
+    };
+    let send = |token: String| {
+        let form =
+            UploadForm::new("a.txt", &b"a"[..]).field("useUniqueFileName", "false").field("token", &token);
+        let mut request = form.into_request("", KEY);
+        request.headers_mut().remove("authorization");
+        *request.uri_mut() = http::Uri::from_static("/api/v2/files/upload");
+        parse(emulator.handle(request)).0
+    };
+    let fields = json!({"fileName": "a.txt", "useUniqueFileName": "false", "exp": 1, "iat": 0});
+    assert_eq!(send(jwt(fields)), 200);
+    assert_eq!(send(jwt(json!({"fileName": "a.txt", "useUniqueFileName": "true"}))), 403, "a value differs");
+    assert_eq!(send(jwt(json!({"fileName": "a.txt"}))), 403, "a field is not signed");
+    assert_eq!(send("not.a.jwt".to_owned()), 403);
+}
+
+#[test]
 fn details_are_updated_on_the_current_version() {
     let emulator = Emulator::new(KEY);
     let id = id_of(&upload(&emulator, "/", "a.png", &png(2, 2)));

@@ -353,7 +353,12 @@ fn upload(state: &mut State, api_version: &str, headers: &HeaderMap, body: &Byte
             .find(|p| p.name == name && p.file_name.is_none())
             .map(|p| String::from_utf8_lossy(&p.data).into_owned())
     };
-    check_upload_auth(state, api_version, headers, &text)?;
+    let signed_fields: Vec<String> = parts
+        .iter()
+        .filter(|p| p.file_name.is_none() && p.name != "file" && p.name != "token")
+        .map(|p| p.name.clone())
+        .collect();
+    check_upload_auth(state, api_version, headers, &text, &signed_fields)?;
 
     let file_part = parts
         .iter()
@@ -526,12 +531,14 @@ fn file_content(part: &multipart::Part) -> Result<Bytes, HttpResponse> {
 type TextField<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 /// Basic auth; or for v1 `signature` + `expire` + `token` (HMAC-SHA1 of token+expire with the
-/// private key); or for v2 a `token` JWT signed HS256 with the private key.
+/// private key); or for v2 a `token` JWT signed HS256 with the private key whose payload holds
+/// exactly the form's other text fields (values as strings), plus `exp` / `iat`.
 fn check_upload_auth(
     state: &State,
     api_version: &str,
     headers: &HeaderMap,
     text: &TextField<'_>,
+    fields: &[String],
 ) -> Result<(), HttpResponse> {
     let has_basic = headers.contains_key(AUTHORIZATION);
     let token = text("token").filter(|t| !t.is_empty());
@@ -547,7 +554,16 @@ fn check_upload_auth(
         return check_basic_auth(state, headers);
     }
     if api_version == "v2" {
-        return if verify_jwt(&state.private_key, token.as_deref().unwrap_or_default()) {
+        let payload = verify_jwt(&state.private_key, token.as_deref().unwrap_or_default());
+        let matches = payload.is_some_and(|payload| {
+            let claims = |k: &String| k != "exp" && k != "iat";
+            let same = payload.iter().filter(|(k, _)| claims(k)).all(|(k, v)| {
+                let v = v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+                text(k).as_deref() == Some(v.as_str())
+            });
+            same && fields.iter().all(|f| payload.contains_key(f))
+        });
+        return if matches {
             Ok(())
         } else {
             Err(error(StatusCode::FORBIDDEN, "Your request contains invalid token parameter."))
@@ -573,12 +589,13 @@ fn check_upload_auth(
     }
 }
 
-fn verify_jwt(private_key: &str, token: &str) -> bool {
+/// The payload of an HS256 JWT signed with `private_key`.
+fn verify_jwt(private_key: &str, token: &str) -> Option<Map<String, Value>> {
     let mut pieces = token.split('.');
     let (Some(header), Some(payload), Some(signature), None) =
         (pieces.next(), pieces.next(), pieces.next(), pieces.next())
     else {
-        return false;
+        return None;
     };
     let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let header_ok = engine
@@ -586,12 +603,18 @@ fn verify_jwt(private_key: &str, token: &str) -> bool {
         .ok()
         .and_then(|h| serde_json::from_slice::<Value>(&h).ok())
         .is_some_and(|h| h.get("alg").and_then(Value::as_str) == Some("HS256"));
-    let Ok(signature) = engine.decode(signature.trim_end_matches('=')) else { return false };
-    let Ok(mut mac) = Hmac::<sha2::Sha256>::new_from_slice(private_key.as_bytes()) else { return false };
+    let signature = engine.decode(signature.trim_end_matches('=')).ok()?;
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(private_key.as_bytes()).ok()?;
     mac.update(header.as_bytes());
     mac.update(b".");
     mac.update(payload.as_bytes());
-    header_ok && mac.verify_slice(&signature).is_ok()
+    if !header_ok || mac.verify_slice(&signature).is_err() {
+        return None;
+    }
+    match serde_json::from_slice(&engine.decode(payload.trim_end_matches('=')).ok()?).ok()? {
+        Value::Object(claims) => Some(claims),
+        _ => None,
+    }
 }
 
 fn parse_tags(text: &str) -> Result<Vec<String>, HttpResponse> {

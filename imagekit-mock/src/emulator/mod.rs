@@ -44,7 +44,8 @@
 //! key after `Basic` is accepted too, as the API documents). No key: 401 `Your request does not
 //! contain private API key.`; another key: 403 `Your account cannot be authenticated.`. Uploads
 //! also accept client-side auth: v1 `signature` (HMAC-SHA1 of `token` + `expire` with the
-//! private key), v2 a `token` JWT signed HS256 with the private key.
+//! private key), v2 a `token` JWT signed HS256 with the private key whose payload carries
+//! exactly the form's other fields.
 //!
 //! # Fault injection and admin endpoints
 //!
