@@ -121,6 +121,9 @@ async fn client_retries_injected_faults() {
     let versions = client.files().versions().list(&id).await.unwrap();
     assert_eq!(versions.len(), 1);
     assert_eq!(sleep.waits().len(), 2);
+    let attempts: Vec<u16> = emulator.requests().iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(attempts, [500, 500, 200], "seeding is not logged");
+    emulator.clear_requests();
 
     emulator.fail_next(None, "/v1/files", 10, StatusCode::BAD_GATEWAY);
     let error = client.files().get(&id).await.unwrap_err();
@@ -160,6 +163,18 @@ async fn faults_are_injected_over_http_through_the_admin_endpoint() {
     assert_eq!(file.name.as_deref(), Some("a.txt"));
     assert_eq!(sleep.waits().len(), 2);
     assert!(emulator.faults().is_empty());
+
+    let mut log = request(http::Method::GET, "/__emulator/requests", None);
+    *log.uri_mut() = format!("{}/__emulator/requests", server.base_url()).parse().unwrap();
+    let log: Value = serde_json::from_slice(transport.send(log).await.unwrap().body()).unwrap();
+    let seen: Vec<(u64, bool)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["status"].as_u64().unwrap(), r["injected"] == true))
+        .collect();
+    assert_eq!(seen, [(500, true), (500, true), (200, false)]);
+    assert_eq!(log[2]["path"], format!("/v1/files/{id}/details"));
 }
 
 #[test]

@@ -180,6 +180,14 @@ fn admin(state: &mut State, method: &Method, segments: &[&str], body: &Bytes) ->
             let rules: Vec<Value> = state.faults.iter().map(FaultRule::to_json).collect();
             json_response(StatusCode::OK, &Value::Array(rules))
         }
+        (Method::GET, ["requests"]) => {
+            let log: Vec<Value> = state.requests.iter().map(super::RequestRecord::to_json).collect();
+            json_response(StatusCode::OK, &Value::Array(log))
+        }
+        (Method::DELETE, ["requests"]) => {
+            state.requests.clear();
+            no_content()
+        }
         (Method::DELETE, ["faults"]) => {
             state.faults.clear();
             no_content()

@@ -56,6 +56,8 @@
 //! | --- | --- |
 //! | `POST /__emulator/faults` `{"method": "GET", "pathPrefix": "/v1/files", "times": 2, "status": 500}` | add a rule (`method` optional or `"ANY"`; optional `body`: the JSON answered); 201 with the rule |
 //! | `GET /__emulator/faults` | the rules still pending |
+//! | `GET /__emulator/requests` | the requests answered so far: `[{method, path, query, status, injected}]` |
+//! | `DELETE /__emulator/requests` | empty that log |
 //! | `DELETE /__emulator/faults` | remove all rules |
 //! | `POST /__emulator/reset` | forget everything: files, folders, jobs, rules, counters, clock |
 //! | `GET /__emulator/health` | `{"status": "ok"}` |
@@ -202,6 +204,34 @@ impl FaultRule {
     }
 }
 
+/// One request the emulator answered, as [`Emulator::requests`] lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestRecord {
+    /// The method.
+    pub method: Method,
+    /// The path, without the query.
+    pub path: String,
+    /// The query, if any.
+    pub query: Option<String>,
+    /// The status answered.
+    pub status: StatusCode,
+    /// Whether a fault rule answered it.
+    pub injected: bool,
+}
+
+impl RequestRecord {
+    pub(crate) fn to_json(&self) -> Value {
+        json!({
+            "method": self.method.as_str(),
+            "path": self.path,
+            "query": self.query,
+            "status": self.status.as_u16(),
+            "injected": self.injected,
+        })
+    }
+}
+
 impl Emulator {
     /// An empty media library that accepts `private_key`, with file URLs on
     /// `https://ik.imagekit.io/emulator`.
@@ -251,12 +281,25 @@ impl Emulator {
             None
         };
         state.faults.retain(|rule| rule.times > 0);
+        let injected_fault = injected.is_some();
         let mut response = match injected {
             Some(response) => response,
             None => {
                 handlers::route(&mut state, &parts.method, &path, parts.uri.query(), &parts.headers, &body)
             }
         };
+        if faults && !path.starts_with("/__emulator") {
+            if state.requests.len() >= state::REQUEST_LOG_MAX {
+                state.requests.pop_front();
+            }
+            state.requests.push_back(RequestRecord {
+                method: parts.method.clone(),
+                path: path.clone(),
+                query: parts.uri.query().map(str::to_owned),
+                status: response.status(),
+                injected: injected_fault,
+            });
+        }
         let request_id = state.new_request_id();
         if let Ok(value) = http::HeaderValue::from_str(&request_id) {
             response.headers_mut().insert("x-ik-requestid", value);
@@ -292,8 +335,20 @@ impl Emulator {
         self.state().faults.clear();
     }
 
-    /// Forgets everything: files, folders, jobs, purge requests, fault rules; ids and the clock
-    /// start again. The private key and URL endpoint stay.
+    /// The requests answered so far, oldest first (the last 10 000; admin requests and the
+    /// convenience uploads of [`Emulator::upload`] / [`Emulator::seed_file`] are not listed).
+    /// Handy to count a client's attempts.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.state().requests.iter().cloned().collect()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.state().requests.clear();
+    }
+
+    /// Forgets everything: files, folders, jobs, purge requests, fault rules, the request log;
+    /// ids and the clock start again. The private key and URL endpoint stay.
     pub fn reset(&self) {
         self.state().reset();
     }

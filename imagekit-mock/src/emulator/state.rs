@@ -7,7 +7,10 @@ use bytes::Bytes;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::FaultRule;
+use super::{FaultRule, RequestRecord};
+
+/// The most requests the log keeps; older ones are dropped first.
+pub(crate) const REQUEST_LOG_MAX: usize = 10_000;
 
 /// The instant the logical clock starts at: 2025-01-01T00:00:00.000Z, in milliseconds.
 pub(crate) const EPOCH_MS: i64 = 1_735_689_600_000;
@@ -30,6 +33,7 @@ pub(crate) struct State {
     pub(crate) jobs: BTreeMap<String, Job>,
     pub(crate) purges: BTreeSet<String>,
     pub(crate) faults: Vec<FaultRule>,
+    pub(crate) requests: std::collections::VecDeque<RequestRecord>,
 }
 
 /// A file: its place in the library and its versions.
@@ -96,6 +100,7 @@ impl State {
             jobs: BTreeMap::new(),
             purges: BTreeSet::new(),
             faults: Vec::new(),
+            requests: std::collections::VecDeque::new(),
         }
     }
 
