@@ -78,13 +78,18 @@ fn tokenize(text: &str) -> Option<Vec<Token>> {
         let c = chars[i];
         match c {
             c if c.is_whitespace() => i += 1,
-            '(' => (tokens.push(Token::Open), i += 1).1,
-            ')' => (tokens.push(Token::Close), i += 1).1,
-            '[' => (tokens.push(Token::ListOpen), i += 1).1,
-            ']' => (tokens.push(Token::ListClose), i += 1).1,
-            ',' => (tokens.push(Token::Comma), i += 1).1,
-            ':' => (tokens.push(Token::Op(":")), i += 1).1,
-            '=' => (tokens.push(Token::Op("=")), i += 1).1,
+            '(' | ')' | '[' | ']' | ',' | ':' | '=' => {
+                tokens.push(match c {
+                    '(' => Token::Open,
+                    ')' => Token::Close,
+                    '[' => Token::ListOpen,
+                    ']' => Token::ListClose,
+                    ',' => Token::Comma,
+                    ':' => Token::Op(":"),
+                    _ => Token::Op("="),
+                });
+                i += 1;
+            }
             '!' | '>' | '<' => {
                 let two = chars.get(i + 1) == Some(&'=');
                 let op = match (c, two) {
