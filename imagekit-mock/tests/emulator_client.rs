@@ -1,5 +1,6 @@
 //! The emulator through the client's own operations: in process as a transport, and over HTTP
 //! on 127.0.0.1 through imagekit-hyper, with the same output both ways.
+#![cfg(feature = "server")]
 
 mod common;
 
