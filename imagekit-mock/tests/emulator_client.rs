@@ -81,6 +81,7 @@ async fn the_tour_prints_the_same_in_process_and_over_http() {
     let in_process = Emulator::new(KEY);
     let client = Client::builder().private_key(KEY).transport(in_process.clone()).build().unwrap();
     let local = tour(&client, &in_process, "https://upload.imagekit.io").await.unwrap();
+    println!("{}", local.join("\n"));
     assert_eq!(local.len(), 9, "{local:#?}");
     assert!(local[0].contains("\"Version 1\" then \"Version 2\""), "{}", local[0]);
     assert!(local[4].contains("Version 3 file /tour/poster.png Some(320.0)x"), "{}", local[4]);
