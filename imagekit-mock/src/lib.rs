@@ -6,6 +6,8 @@
 //!   sequences and predicates. `mockall` is re-exported, so this crate is the only dependency.
 //! * [`fixtures`]: realistic ImageKit bodies and error answers.
 //! * [`multipart`]: reads an upload's form back into its parts.
+//! * [`emulator`]: a stateful in-memory ImageKit, as a transport or an HTTP server on 127.0.0.1,
+//!   for offline tests of whole workflows.
 //!
 //! # A unit test with the scripted transport
 //!
@@ -49,6 +51,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod emulator;
 pub mod fixtures;
 pub mod multipart;
 mod scripted;

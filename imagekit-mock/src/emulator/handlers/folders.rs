@@ -1,0 +1,199 @@
+//! Folders, bulk folder jobs, and cache purge.
+
+use super::*;
+
+pub(super) fn create_folder(state: &mut State, body: &Bytes) -> Reply {
+    let map = json_body(body)?;
+    let name = required_str(&map, "folderName")?.trim().to_owned();
+    let parent = match map.get("parentFolderPath") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(p)) => p.clone(),
+        Some(_) => return Err(invalid("parentFolderPath")),
+    };
+    let invalid_path = || {
+        error_reason(
+            StatusCode::BAD_REQUEST,
+            "Your request contains invalid folder path.",
+            "INVALID_FOLDER_PATH",
+        )
+    };
+    if !valid_name(&name) {
+        return Err(invalid_path());
+    }
+    let parent = normalise_folder(&parent).ok_or_else(invalid_path)?;
+    state.tick();
+    state.ensure_folder(&format!("{parent}/{name}"));
+    Ok(json_response(StatusCode::CREATED, &json!({})))
+}
+
+pub(super) fn folder_not_found(path: &str) -> HttpResponse {
+    error_reason(
+        StatusCode::NOT_FOUND,
+        &format!("No folder found with folderPath {path}."),
+        "FOLDER_NOT_FOUND",
+    )
+}
+
+pub(super) fn delete_folder(state: &mut State, body: &Bytes) -> Reply {
+    let map = json_body(body)?;
+    let raw = required_str(&map, "folderPath")?;
+    let path = normalise_folder(raw).filter(|p| !p.is_empty()).ok_or_else(|| invalid("folderPath"))?;
+    if !state.folders.contains_key(&path) {
+        return Err(folder_not_found(raw.trim()));
+    }
+    state.tick();
+    remove_tree(state, &path);
+    Ok(no_content())
+}
+
+pub(super) fn is_within(path: &str, root: &str) -> bool {
+    path == root || path.strip_prefix(root).is_some_and(|rest| rest.starts_with('/'))
+}
+
+pub(super) fn remove_tree(state: &mut State, root: &str) {
+    state.folders.retain(|p, _| !is_within(p, root));
+    state.files.retain(|_, f| !is_within(&f.folder, root));
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum FolderOp {
+    Copy,
+    Move,
+    Rename,
+}
+
+/// Copy, move or rename a folder as a bulk job that completes at once.
+pub(super) fn folder_job(state: &mut State, body: &Bytes, op: FolderOp) -> Reply {
+    let map = json_body(body)?;
+    let (source_raw, target, include_versions, purge_cache) = if op == FolderOp::Rename {
+        let source = required_str(&map, "folderPath")?;
+        let new_name = required_str(&map, "newFolderName")?.trim().to_owned();
+        if !valid_name(&new_name) {
+            return Err(invalid("newFolderName"));
+        }
+        let normalised = normalise_folder(source).ok_or_else(|| invalid("folderPath"))?;
+        let parent = normalised.rsplit_once('/').map(|(p, _)| p.to_owned()).unwrap_or_default();
+        (source, format!("{parent}/{new_name}"), true, optional_bool(&map, "purgeCache")?)
+    } else {
+        let source = required_str(&map, "sourceFolderPath")?;
+        let destination = required_str(&map, "destinationPath")?;
+        let destination = normalise_folder(destination).ok_or_else(|| {
+            error_reason(
+                StatusCode::BAD_REQUEST,
+                "Your request contains invalid destinationPath parameter.",
+                "INVALID_FOLDER_PATH",
+            )
+        })?;
+        let normalised = normalise_folder(source).ok_or_else(|| invalid("sourceFolderPath"))?;
+        let name = normalised.rsplit('/').next().unwrap_or_default().to_owned();
+        let include = op == FolderOp::Move || optional_bool(&map, "includeVersions")?;
+        (source, format!("{destination}/{name}"), include, false)
+    };
+    let source = normalise_folder(source_raw).ok_or_else(|| invalid("folderPath"))?;
+    if source.is_empty() {
+        return Err(error_reason(
+            StatusCode::BAD_REQUEST,
+            "The source folder cannot be the root.",
+            "SOURCE_IS_ROOT",
+        ));
+    }
+    if !state.folders.contains_key(&source) {
+        return Err(if op == FolderOp::Rename {
+            error(StatusCode::NOT_FOUND, "Source folder not found.")
+        } else {
+            error_reason(
+                StatusCode::NOT_FOUND,
+                &format!("No files & folder found at sourceFolderPath {}.", source_raw.trim()),
+                "NO_FILES_FOLDER",
+            )
+        });
+    }
+    if is_within(&target, &source) {
+        return Err(error_reason(
+            StatusCode::BAD_REQUEST,
+            "sourceFolderPath and destinationPath is same",
+            "SAME_SOURCE_AND_DESTINATION",
+        ));
+    }
+    if op == FolderOp::Rename && state.folders.contains_key(&target) {
+        return Err(error(
+            StatusCode::CONFLICT,
+            &format!(
+                "Folder with name {} already exists at the same location.",
+                target.rsplit('/').next().unwrap_or_default()
+            ),
+        ));
+    }
+    state.tick();
+    let rebase = |path: &str| format!("{target}{}", &path[source.len()..]);
+    let folders: Vec<String> = state.folders.keys().filter(|p| is_within(p, &source)).cloned().collect();
+    for folder in &folders {
+        state.ensure_folder(&rebase(folder));
+    }
+    let files: Vec<FileRecord> =
+        state.files.values().filter(|f| is_within(&f.folder, &source)).cloned().collect();
+    for file in files {
+        let folder = rebase(&file.folder);
+        if op != FolderOp::Copy && state.file_at(&folder, &file.name).is_none() {
+            if let Some(record) = state.files.get_mut(&file.id) {
+                record.folder = folder;
+            }
+            continue;
+        }
+        add_versions(state, &folder, &file.name, &ordered_versions(&file, include_versions));
+        if op != FolderOp::Copy {
+            state.files.remove(&file.id);
+        }
+    }
+    if op != FolderOp::Copy {
+        state.folders.retain(|p, _| !is_within(p, &source));
+    }
+    let job_id = state.new_id();
+    let kind = match op {
+        FolderOp::Copy => "COPY_FOLDER",
+        FolderOp::Move => "MOVE_FOLDER",
+        FolderOp::Rename => "RENAME_FOLDER",
+    };
+    let purge_request_id = purge_cache.then(|| new_purge(state));
+    state.jobs.insert(job_id.clone(), Job { kind, purge_request_id });
+    let status = if op == FolderOp::Rename { StatusCode::ACCEPTED } else { StatusCode::OK };
+    Ok(json_response(status, &json!({"jobId": job_id})))
+}
+
+pub(super) fn job_status(state: &State, id: &str) -> Reply {
+    let job = state
+        .jobs
+        .get(id)
+        .ok_or_else(|| error(StatusCode::NOT_FOUND, "The requested job does not exist."))?;
+    let mut body = json!({"jobId": id, "type": job.kind, "status": "Completed"});
+    if let Some(purge) = &job.purge_request_id {
+        body["purgeRequestId"] = json!(purge);
+    }
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+pub(super) fn new_purge(state: &mut State) -> String {
+    let id = state.new_id();
+    state.purges.insert(id.clone());
+    id
+}
+
+pub(super) fn purge(state: &mut State, body: &Bytes) -> Reply {
+    let map = json_body(body)?;
+    let url = required_str(&map, "url")?;
+    let valid = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+    if !valid || url.chars().any(char::is_whitespace) {
+        return Err(invalid("url"));
+    }
+    let request_id = new_purge(state);
+    Ok(json_response(StatusCode::CREATED, &json!({"requestId": request_id})))
+}
+
+pub(super) fn purge_status(state: &State, id: &str) -> Reply {
+    if state.purges.contains(id) {
+        Ok(json_response(StatusCode::OK, &json!({"status": "Completed"})))
+    } else {
+        Err(bad_request("Your request contains invalid requestId parameter."))
+    }
+}
