@@ -2,11 +2,15 @@
 //!
 //! ```text
 //! cargo run -p imagekit-examples --example file_versions -- [FILE_ID [VERSION_ID]]
+//! cargo run -p imagekit-examples --example file_versions -- --over-http
 //! ```
 //!
-//! Without `IMAGEKIT_PRIVATE_KEY` it runs offline on fixtures. With it, it calls ImageKit (or
-//! `IMAGEKIT_BASE_URL`): with FILE_ID and VERSION_ID it makes one call, get version details; with
-//! FILE_ID alone it lists the versions and shows the newest.
+//! Without `IMAGEKIT_PRIVATE_KEY` it runs offline: a tour of a file's version lifecycle on the
+//! built-in ImageKit emulator (upload, upload again, list, get, restore, delete, list), in
+//! process, or with `--over-http` through imagekit-hyper against the emulator's HTTP server on
+//! 127.0.0.1 (the output is the same). With the key it calls ImageKit (or `IMAGEKIT_BASE_URL`):
+//! with FILE_ID and VERSION_ID it makes one call, get version details; with FILE_ID alone it
+//! lists the versions and shows the newest.
 
 use std::process::ExitCode;
 
@@ -25,27 +29,23 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Error> {
-    let mut args = std::env::args().skip(1);
-    let (file_id, version_id) = (args.next(), args.next());
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let over_http = args.iter().any(|a| a == "--over-http");
+    let mut ids = args.iter().filter(|a| !a.starts_with("--")).cloned();
+    let (file_id, version_id) = (ids.next(), ids.next());
     let online = std::env::var_os(imagekit_core::client::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
-    let (client, file_id) = if online {
-        let client = imagekit_hyper::from_env()?;
-        println!("online: calling {}", client.base_url());
-        let file_id = file_id.ok_or_else(|| {
-            Error::invalid_input(
-                "FILE_ID",
-                "is required against the real API: file_versions FILE_ID [VERSION_ID]",
-            )
-        })?;
-        (client, file_id)
-    } else {
-        println!("offline: IMAGEKIT_PRIVATE_KEY is not set, answering from built-in fixtures");
-        (
-            imagekit_examples::offline_client()?,
-            file_id.unwrap_or_else(|| imagekit_mock::fixtures::FILE_ID.to_owned()),
-        )
-    };
+    if !online {
+        return tour(over_http).await;
+    }
 
+    let client = imagekit_hyper::from_env()?;
+    println!("online: calling {}", client.base_url());
+    let file_id = file_id.ok_or_else(|| {
+        Error::invalid_input(
+            "FILE_ID",
+            "is required against the real API: file_versions FILE_ID [VERSION_ID]",
+        )
+    })?;
     match version_id {
         Some(version_id) => {
             let version = client.files().versions().get(&file_id, &version_id).await?;
@@ -53,6 +53,30 @@ async fn run() -> Result<(), Error> {
         }
         None => show_newest(&client, &file_id).await?,
     }
+    Ok(())
+}
+
+/// The offline tour on a fresh emulator, in process or over its HTTP server.
+async fn tour(over_http: bool) -> Result<(), Error> {
+    use imagekit_examples::tour::{TOUR_KEY, run};
+    use imagekit_mock::emulator::Emulator;
+
+    println!("offline: IMAGEKIT_PRIVATE_KEY is not set, so this is a tour of the built-in ImageKit emulator");
+    let emulator = Emulator::new(TOUR_KEY);
+    let output = if over_http {
+        let server = emulator.serve_on_free_port().map_err(imagekit_core::TransportError::io)?;
+        eprintln!("(through imagekit-hyper, emulator serving on {})", server.base_url());
+        let client = imagekit_hyper::builder()?
+            .private_key(TOUR_KEY)
+            .base_url(server.base_url())
+            .upload_base_url(server.base_url())
+            .build()?;
+        run(&client).await
+    } else {
+        eprintln!("(in process: the emulator is the transport)");
+        run(&Client::builder().private_key(TOUR_KEY).transport(emulator).build()?).await
+    }?;
+    print!("{output}");
     Ok(())
 }
 

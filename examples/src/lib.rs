@@ -3,6 +3,8 @@
 //! [`offline_client`] answers like ImageKit from the `imagekit-mock` fixtures, so every example
 //! runs without a network or an account.
 
+pub mod tour;
+
 use http::{Method, StatusCode};
 use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
 use imagekit_core::{Client, Error};
