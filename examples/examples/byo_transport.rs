@@ -58,15 +58,27 @@ async fn run() -> Result<(), Error> {
     // Error statuses are answers the core reads, not failures of the transport.
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let online = std::env::var_os(imagekit_core::client::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
+    // Offline: the emulator's server (kept alive until the end) and the seeded file's id.
+    let mut offline = None;
     let builder = if online {
         ClientBuilder::from_env()
     } else {
-        let base_url = imagekit_examples::serve_offline_fixtures().await.map_err(TransportError::io)?;
-        println!("offline: IMAGEKIT_PRIVATE_KEY is not set, serving fixtures on {base_url}");
+        let (emulator, file_id) = imagekit_examples::offline_emulator()?;
+        let server = emulator.serve_on_free_port().map_err(TransportError::io)?;
+        println!(
+            "offline: IMAGEKIT_PRIVATE_KEY is not set, calling the ImageKit emulator on {}",
+            server.base_url()
+        );
+        offline = Some((server, file_id));
+        let base_url = offline.as_ref().map(|(server, _)| server.base_url().to_owned()).unwrap_or_default();
         ClientBuilder::default().private_key(imagekit_examples::OFFLINE_KEY).base_url(base_url)
     };
     let client = builder.transport(UreqTransport(agent)).build()?;
-    let file_id = std::env::args().nth(1).unwrap_or_else(|| imagekit_mock::fixtures::FILE_ID.to_owned());
+    let file_id = match (std::env::args().nth(1), &offline) {
+        (Some(id), _) => id,
+        (None, Some((_, seeded))) => seeded.clone(),
+        (None, None) => return Err(Error::invalid_input("FILE_ID", "is required against the real API")),
+    };
     let versions = client.files().versions().list(&file_id).await?;
     println!("{} version(s) of {file_id} through ureq:", versions.len());
     for version in versions {

@@ -4,7 +4,7 @@
 //! cargo run -p imagekit-examples --example list_assets -- [SEARCH_QUERY]
 //! ```
 //!
-//! Without `IMAGEKIT_PRIVATE_KEY` it runs offline on a built-in catalogue. With it, it calls
+//! Without `IMAGEKIT_PRIVATE_KEY` it runs offline on the ImageKit emulator's library. With it, it calls
 //! ImageKit (or `IMAGEKIT_BASE_URL`). It shows the first page of files, the files matching
 //! SEARCH_QUERY (by default `name : "product-01"`), and then pages through every matching file
 //! lazily, a few at a time.
@@ -38,7 +38,9 @@ async fn run() -> Result<(), Error> {
         println!("online: calling {}", client.base_url());
         client
     } else {
-        println!("offline: IMAGEKIT_PRIVATE_KEY is not set, answering from a built-in catalogue");
+        println!(
+            "offline: IMAGEKIT_PRIVATE_KEY is not set, listing the built-in ImageKit emulator's library"
+        );
         imagekit_examples::offline_client()?
     };
 

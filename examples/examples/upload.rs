@@ -4,9 +4,8 @@
 //! cargo run -p imagekit-examples --example upload -- [PATH]
 //! ```
 //!
-//! Without `IMAGEKIT_PRIVATE_KEY` it runs offline: it starts a local stand-in for ImageKit's
-//! upload API on 127.0.0.1 and uploads PATH (this example's own source when PATH is left out)
-//! to it. With the key set it uploads PATH to ImageKit (or `IMAGEKIT_UPLOAD_BASE_URL`) into the
+//! Without `IMAGEKIT_PRIVATE_KEY` it runs offline: it starts the ImageKit emulator's server on
+//! 127.0.0.1 and uploads PATH (this example's own source when PATH is left out) to it. With the key set it uploads PATH to ImageKit (or `IMAGEKIT_UPLOAD_BASE_URL`) into the
 //! folder `/imagekit-rs-examples`. The first line says which; on failure it prints the error and
 //! exits with status 1.
 
@@ -32,6 +31,8 @@ async fn main() -> ExitCode {
 async fn run() -> Result<(), Error> {
     let path = std::env::args_os().nth(1).map(PathBuf::from);
     let online = std::env::var_os(imagekit_core::client::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
+    // Offline: the emulator and its server, alive until the end.
+    let (mut emulator, mut _server) = (None, None);
     let (client, path) = if online {
         let client = imagekit_hyper::from_env()?;
         println!("online: uploading to {}", client.upload_base_url());
@@ -39,12 +40,20 @@ async fn run() -> Result<(), Error> {
             .ok_or_else(|| Error::invalid_input("PATH", "is required against the real API: upload PATH"))?;
         (client, path)
     } else {
-        let sink = imagekit_examples::serve_upload_sink().await.map_err(TransportError::io)?;
-        println!("offline: IMAGEKIT_PRIVATE_KEY is not set, uploading to a local stand-in on {sink}");
+        let server = emulator
+            .insert(imagekit_mock::emulator::Emulator::new(imagekit_examples::OFFLINE_KEY))
+            .serve_on_free_port()
+            .map_err(TransportError::io)?;
+        println!(
+            "offline: IMAGEKIT_PRIVATE_KEY is not set, uploading to the ImageKit emulator on {}",
+            server.base_url()
+        );
         let client: Client = imagekit_hyper::builder()?
             .private_key(imagekit_examples::OFFLINE_KEY)
-            .upload_base_url(sink)
+            .base_url(server.base_url())
+            .upload_base_url(server.base_url())
             .build()?;
+        _server = Some(server);
         let own_source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/upload.rs");
         (client, path.unwrap_or(own_source))
     };
