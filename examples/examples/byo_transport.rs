@@ -45,13 +45,7 @@ impl HttpTransport for UreqTransport {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    imagekit_examples::exit_code(run().await)
 }
 
 async fn run() -> Result<(), Error> {

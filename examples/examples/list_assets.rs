@@ -21,13 +21,7 @@ const PAGE: u32 = 4;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    imagekit_examples::exit_code(run().await)
 }
 
 async fn run() -> Result<(), Error> {

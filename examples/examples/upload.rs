@@ -19,13 +19,7 @@ use imagekit_core::{Client, Error, TransportError};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    imagekit_examples::exit_code(run().await)
 }
 
 async fn run() -> Result<(), Error> {

@@ -15,6 +15,17 @@ use imagekit_mock::fixtures;
 /// The private key the offline examples use; it is not a real key.
 pub const OFFLINE_KEY: &str = "private_offline_example_key=";
 
+/// An example's exit: 0 on success; 1, with the error's message on stderr, on any error.
+pub fn exit_code(outcome: Result<(), Error>) -> std::process::ExitCode {
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// How many files the offline media library holds: `/catalog/product-000.jpg` and on.
 pub const OFFLINE_CATALOG_SIZE: usize = 23;
 
