@@ -337,7 +337,8 @@ mod measure {
     }
 
     pub fn main(args: &[String]) -> Result<(), BoxError> {
-        let flags = parse_flags(args, &["base-url", "requests", "concurrency", "warmup"], &["raw"])?;
+        let flags =
+            parse_flags(args, &["base-url", "requests", "concurrency", "warmup"], &["raw", "no-timeout"])?;
         let requests = parse_num(&flags, "requests", 20_000)?;
         let concurrency = parse_num(&flags, "concurrency", 16)?.max(1);
         let warmup = parse_num(&flags, "warmup", (requests / 10).clamp(concurrency * 4, 5_000))?;
@@ -357,7 +358,11 @@ mod measure {
         let report = if raw {
             runtime.block_on(measure(RawCaller::new(&base_url)?, requests, concurrency, warmup, t0))?
         } else {
-            let client = imagekit_core::Client::builder()
+            let mut builder = imagekit_core::Client::builder();
+            if flag(&flags, "no-timeout").is_some() {
+                builder = builder.timeout(None);
+            }
+            let client = builder
                 .private_key(KEY)
                 .base_url(base_url.as_str())
                 .transport(imagekit_hyper::HyperTransport::new()?)
