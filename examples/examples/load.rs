@@ -6,7 +6,9 @@
 //! cargo run --release -p imagekit-examples --example load -- [--base-url URL] [--requests N] [--concurrency C] [--raw]
 //! # the local server alone (prints `listening: http://127.0.0.1:PORT`)
 //! cargo run --release -p imagekit-examples --example load -- serve [--port P]
-//! # client and raw hyper side by side, alternating, each run in its own process
+//! # both modes in one process, in alternating batches: the ratio, robust to machine load
+//! cargo run --release -p imagekit-examples --example load -- --interleave [--requests N] [--concurrency C] [--batch B]
+//! # the table of BENCHMARKS.md: C = 1, 16, 64, an interleaved run and separate runs for each
 //! cargo run --release -p imagekit-examples --example load -- compare [--requests N] [--concurrency 1,16,64] [--rounds R]
 //! ```
 //!
@@ -19,7 +21,13 @@
 //! `imagekit_hyper::HyperTransport` (same connector, pool timer, idle timeout and idle limit):
 //! the same URL, the same three headers, the body collected into `Bytes` and parsed with
 //! `serde_json::from_slice::<imagekit_core::models::File>`. The difference between the two is
-//! what `imagekit-core` and the transport adapter cost.
+//! what `imagekit-core` and the transport adapter cost. (The client also arms its default 60 s
+//! timeout per call, which raw hyper does not; `--no-timeout` turns it off to see its cost.)
+//!
+//! On a machine shared with other work, two runs a few seconds apart can differ by 30 %, so
+//! `--interleave` runs both modes in one process, each with its own pool, in alternating
+//! batches (ABBA) of B calls; a change in load lasts longer than a batch and hits both alike.
+//! It reports the median of the per-pair throughput ratios and the aggregate ratio.
 //!
 //! Both use Tokio's multi-threaded runtime with two worker threads (the machine this was written
 //! for has two cores) and the system allocator.
@@ -337,8 +345,11 @@ mod measure {
     }
 
     pub fn main(args: &[String]) -> Result<(), BoxError> {
-        let flags =
-            parse_flags(args, &["base-url", "requests", "concurrency", "warmup"], &["raw", "no-timeout"])?;
+        let flags = parse_flags(
+            args,
+            &["base-url", "requests", "concurrency", "warmup", "batch"],
+            &["raw", "no-timeout", "interleave"],
+        )?;
         let requests = parse_num(&flags, "requests", 20_000)?;
         let concurrency = parse_num(&flags, "concurrency", 16)?.max(1);
         let warmup = parse_num(&flags, "warmup", (requests / 10).clamp(concurrency * 4, 5_000))?;
@@ -355,9 +366,7 @@ mod measure {
             .unwrap_or_default();
         let t0 = std::env::var(T0_ENV).ok().and_then(|v| v.parse::<u128>().ok());
         let runtime = runtime()?;
-        let report = if raw {
-            runtime.block_on(measure(RawCaller::new(&base_url)?, requests, concurrency, warmup, t0))?
-        } else {
+        let client = || -> Result<ClientCaller, BoxError> {
             let mut builder = imagekit_core::Client::builder();
             if flag(&flags, "no-timeout").is_some() {
                 builder = builder.timeout(None);
@@ -367,7 +376,30 @@ mod measure {
                 .base_url(base_url.as_str())
                 .transport(imagekit_hyper::HyperTransport::new()?)
                 .build()?;
-            runtime.block_on(measure(ClientCaller(client), requests, concurrency, warmup, t0))?
+            Ok(ClientCaller(client))
+        };
+        if flag(&flags, "interleave").is_some() {
+            let batch = parse_num(&flags, "batch", (concurrency * 20).max(1_000))?.max(1);
+            let (client, raw) = (client()?, RawCaller::new(&base_url)?);
+            let report = runtime.block_on(interleave(client, raw, requests, concurrency, warmup, batch))?;
+            drop(runtime);
+            drop(server);
+            println!("mode: interleaved (client and raw hyper in alternating batches, one process)");
+            println!("base url: {base_url}");
+            println!("requests per mode: {requests}");
+            println!("concurrency: {concurrency}");
+            println!("batch: {batch}");
+            println!("warm-up requests per mode: {warmup}");
+            println!("client requests/s: {:.1}", report.client_rps);
+            println!("raw requests/s: {:.1}", report.raw_rps);
+            println!("median batch-pair ratio: {:.3}", report.median_pair_ratio);
+            println!("ratio: {:.3}", report.client_rps / report.raw_rps);
+            return Ok(());
+        }
+        let report = if raw {
+            runtime.block_on(measure(RawCaller::new(&base_url)?, requests, concurrency, warmup, t0))?
+        } else {
+            runtime.block_on(measure(client()?, requests, concurrency, warmup, t0))?
         };
         drop(runtime);
         drop(server);
@@ -419,6 +451,57 @@ mod measure {
         Ok(Report { cold_start, first, elapsed, cpu })
     }
 
+    struct Interleaved {
+        client_rps: f64,
+        raw_rps: f64,
+        median_pair_ratio: f64,
+    }
+
+    /// Both modes in this process, in alternating batches (ABBA), each with its own pool: a
+    /// change in machine load lasts longer than a batch, so it hits both modes alike.
+    async fn interleave(
+        client: ClientCaller,
+        raw: RawCaller,
+        requests: usize,
+        concurrency: usize,
+        warmup: usize,
+        batch: usize,
+    ) -> Result<Interleaved, BoxError> {
+        client.call().await?;
+        raw.call().await?;
+        run(&client, warmup, concurrency).await?;
+        run(&raw, warmup, concurrency).await?;
+        let (mut client_time, mut raw_time) = (Duration::ZERO, Duration::ZERO);
+        let (mut done, mut pair) = (0, 0);
+        let mut ratios = Vec::new();
+        while done < requests {
+            let n = batch.min(requests - done);
+            let mut times = [Duration::ZERO; 2];
+            let order = if pair % 2 == 0 { [0, 1] } else { [1, 0] };
+            for mode in order {
+                let started = Instant::now();
+                if mode == 0 {
+                    run(&client, n, concurrency).await?;
+                } else {
+                    run(&raw, n, concurrency).await?;
+                }
+                times[mode] = started.elapsed();
+            }
+            client_time += times[0];
+            raw_time += times[1];
+            ratios.push(times[1].as_secs_f64() / times[0].as_secs_f64());
+            done += n;
+            pair += 1;
+        }
+        ratios.sort_by(f64::total_cmp);
+        let median_pair_ratio = ratios[ratios.len() / 2];
+        Ok(Interleaved {
+            client_rps: requests as f64 / client_time.as_secs_f64(),
+            raw_rps: requests as f64 / raw_time.as_secs_f64(),
+            median_pair_ratio,
+        })
+    }
+
     /// `requests` calls, `concurrency` of them in flight, each task taking the next call.
     async fn run<C: Caller>(caller: &C, requests: usize, concurrency: usize) -> Result<(), BoxError> {
         let next = Arc::new(AtomicUsize::new(0));
@@ -441,7 +524,8 @@ mod measure {
     }
 }
 
-/// Client and raw hyper side by side: alternating runs, each in a fresh process, one server.
+/// Client and raw hyper side by side. The ratio comes from one process that runs both in
+/// alternating batches; peak RSS, CPU per call and cold start from separate processes per mode.
 mod compare {
     use super::*;
 
@@ -465,38 +549,57 @@ mod compare {
         }
     }
 
-    fn one(base_url: &str, requests: usize, concurrency: usize, raw: bool) -> Result<Run, BoxError> {
+    /// Runs this program with `args` and returns its output.
+    fn child(args: &[String]) -> Result<String, BoxError> {
         let mut command = Command::new(std::env::current_exe()?);
-        command.args(["--base-url", base_url]);
-        command.args(["--requests", &requests.to_string(), "--concurrency", &concurrency.to_string()]);
-        if raw {
-            command.arg("--raw");
-        }
-        command.env(T0_ENV, epoch_ns().to_string());
-        let output = command.stderr(Stdio::inherit()).output()?;
-        let stdout = String::from_utf8_lossy(&output.stdout);
+        command.args(args).env(T0_ENV, epoch_ns().to_string()).stderr(Stdio::inherit());
+        let output = command.output()?;
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         if !output.status.success() {
             return Err(format!("a measurement failed ({}): {stdout}", output.status).into());
         }
-        let field = |name: &str| -> Result<f64, BoxError> {
-            let line = stdout
-                .lines()
-                .find_map(|l| l.strip_prefix(name))
-                .ok_or_else(|| format!("no {name:?} in: {stdout}"))?;
-            Ok(line.trim().split_whitespace().next().unwrap_or("").parse()?)
-        };
+        Ok(stdout)
+    }
+
+    /// The number after `name` on its line of `output`.
+    fn field(output: &str, name: &str) -> Result<f64, BoxError> {
+        let line = output
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .ok_or_else(|| format!("no {name:?} in: {output}"))?;
+        Ok(line.split_whitespace().next().unwrap_or("").parse()?)
+    }
+
+    fn one(base_url: &str, requests: usize, concurrency: usize, raw: bool) -> Result<Run, BoxError> {
+        let mut args: Vec<String> = ["--base-url", base_url, "--requests"].map(String::from).to_vec();
+        args.extend([requests.to_string(), "--concurrency".into(), concurrency.to_string()]);
+        if raw {
+            args.push("--raw".into());
+        }
+        let out = child(&args)?;
         Ok(Run {
-            rps: field("requests/s:")?,
-            rss_kib: field("peak rss KiB:")?,
-            cpu_us: field("cpu us/request:")?,
-            cold_ms: field("cold start ms:")?,
+            rps: field(&out, "requests/s:")?,
+            rss_kib: field(&out, "peak rss KiB:")?,
+            cpu_us: field(&out, "cpu us/request:")?,
+            cold_ms: field(&out, "cold start ms:")?,
         })
+    }
+
+    struct Row {
+        concurrency: usize,
+        client_rps: f64,
+        raw_rps: f64,
+        ratio: f64,
+        aggregate_ratio: f64,
+        separate_ratio: f64,
+        client: Vec<Run>,
+        raw: Vec<Run>,
     }
 
     pub fn main(args: &[String]) -> Result<(), BoxError> {
         let flags = parse_flags(args, &["base-url", "requests", "concurrency", "rounds"], &[])?;
-        let requests = parse_num(&flags, "requests", 20_000)?;
-        let rounds = parse_num(&flags, "rounds", 5)?.max(1);
+        let requests = parse_num(&flags, "requests", 30_000)?;
+        let rounds = parse_num(&flags, "rounds", 3)?.max(1);
         let levels = flag(&flags, "concurrency")
             .unwrap_or("1,16,64")
             .split(',')
@@ -512,22 +615,38 @@ mod compare {
             .unwrap_or_default();
         println!("server: {base_url} (a separate process)");
         println!(
-            "requests per run: {requests}; rounds: {rounds}; runs alternate raw/client, each a fresh process"
+            "per concurrency: one interleaved run of {requests} calls per mode, then {rounds} separate runs \
+             per mode of {requests} calls, alternating raw/client"
         );
         let mut rows = Vec::new();
         for &c in &levels {
+            let args: Vec<String> = vec![
+                "--interleave".into(),
+                "--base-url".into(),
+                base_url.clone(),
+                "--requests".into(),
+                requests.to_string(),
+                "--concurrency".into(),
+                c.to_string(),
+            ];
+            let out = child(&args)?;
+            let (client_rps, raw_rps) = (field(&out, "client requests/s:")?, field(&out, "raw requests/s:")?);
+            let (ratio, aggregate_ratio) = (field(&out, "median batch-pair ratio:")?, field(&out, "ratio:")?);
+            println!(
+                "C={c:<3} interleaved: client {client_rps:>9.1} req/s, raw {raw_rps:>9.1} req/s, \
+                 median batch-pair ratio {ratio:.3}, aggregate {aggregate_ratio:.3}"
+            );
             let (mut client, mut raw, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
             for round in 0..rounds {
                 // ABBA ordering, so a drift in machine load does not favour either side.
                 let order = if round % 2 == 0 { [true, false] } else { [false, true] };
                 let mut pair = [Run::default(); 2];
                 for is_raw in order {
-                    let run = one(&base_url, requests, c, is_raw)?;
-                    pair[usize::from(is_raw)] = run;
+                    pair[usize::from(is_raw)] = one(&base_url, requests, c, is_raw)?;
                 }
                 let [k, r] = pair;
                 println!(
-                    "C={c:<3} round {}: client {:>9.1} req/s, raw {:>9.1} req/s, ratio {:.3}",
+                    "C={c:<3} separate round {}: client {:>9.1} req/s, raw {:>9.1} req/s, ratio {:.3}",
                     round + 1,
                     k.rps,
                     r.rps,
@@ -537,34 +656,48 @@ mod compare {
                 client.push(k);
                 raw.push(r);
             }
-            rows.push((c, client, raw, ratios));
+            let separate_ratio = median(ratios);
+            rows.push(Row {
+                concurrency: c,
+                client_rps,
+                raw_rps,
+                ratio,
+                aggregate_ratio,
+                separate_ratio,
+                client,
+                raw,
+            });
         }
         drop(server);
 
         println!();
         println!(
-            "medians over {rounds} rounds of {requests} requests (ratio: median of the per-round client/raw ratios)"
+            "ratio: client/raw throughput, median over batch pairs of the interleaved run; \
+             RSS, CPU and cold start: medians of the separate runs"
         );
         println!(
-            "| C  | client req/s | raw hyper req/s | ratio | client peak RSS | raw peak RSS | client CPU us/req | raw CPU us/req | client cold start | raw cold start |"
+            "| C | client req/s | raw hyper req/s | ratio | aggregate ratio | separate-runs ratio | \
+             client peak RSS | raw peak RSS | client CPU us/call | raw CPU us/call | client cold start | raw cold start |"
         );
-        println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         let mut worst = f64::INFINITY;
-        for (c, client, raw, ratios) in &rows {
+        for row in &rows {
             let m = |v: &[Run], f: fn(&Run) -> f64| median(v.iter().map(f).collect());
-            let ratio = median(ratios.clone());
-            worst = worst.min(ratio);
+            worst = worst.min(row.ratio);
             println!(
-                "| {c} | {:.0} | {:.0} | {:.3} | {:.1} MiB | {:.1} MiB | {:.1} | {:.1} | {:.1} ms | {:.1} ms |",
-                m(client, |r| r.rps),
-                m(raw, |r| r.rps),
-                ratio,
-                m(client, |r| r.rss_kib) / 1024.0,
-                m(raw, |r| r.rss_kib) / 1024.0,
-                m(client, |r| r.cpu_us),
-                m(raw, |r| r.cpu_us),
-                m(client, |r| r.cold_ms),
-                m(raw, |r| r.cold_ms),
+                "| {} | {:.0} | {:.0} | {:.3} | {:.3} | {:.3} | {:.1} MiB | {:.1} MiB | {:.1} | {:.1} | {:.1} ms | {:.1} ms |",
+                row.concurrency,
+                row.client_rps,
+                row.raw_rps,
+                row.ratio,
+                row.aggregate_ratio,
+                row.separate_ratio,
+                m(&row.client, |r| r.rss_kib) / 1024.0,
+                m(&row.raw, |r| r.rss_kib) / 1024.0,
+                m(&row.client, |r| r.cpu_us),
+                m(&row.raw, |r| r.cpu_us),
+                m(&row.client, |r| r.cold_ms),
+                m(&row.raw, |r| r.cold_ms),
             );
         }
         println!("lowest ratio: {worst:.3}");
