@@ -157,7 +157,7 @@ fn signed_url(private_key: &[u8], expires: u64) -> String {
     url.push_str(PATH);
     // The string to sign: the URL after the endpoint and its slash, then the expiry.
     let mut mac = Hmac::<sha1::Sha1>::new_from_slice(private_key).expect("any key length");
-    mac.update(url[URL_ENDPOINT.len() + 1..].as_bytes());
+    mac.update(&url.as_bytes()[URL_ENDPOINT.len() + 1..]);
     let mut expiry = [0u8; 20];
     let expiry = {
         let mut cursor = std::io::Cursor::new(&mut expiry[..]);
