@@ -9,7 +9,7 @@
 //! # both modes in one process, in alternating batches: the ratio, robust to machine load
 //! cargo run --release -p imagekit-examples --example load -- --interleave [--requests N] [--concurrency C] [--batch B]
 //! # the table of BENCHMARKS.md: C = 1, 16, 64, an interleaved run and separate runs for each
-//! cargo run --release -p imagekit-examples --example load -- compare [--requests N] [--concurrency 1,16,64] [--rounds R]
+//! cargo run --release -p imagekit-examples --example load -- compare [--requests N] [--separate-requests M] [--concurrency 1,16,64] [--rounds R]
 //! ```
 //!
 //! A measurement makes one untimed first call (its time since process start is the cold start),
@@ -19,8 +19,9 @@
 //!
 //! `--raw` does the same work with hyper-util's pooled client built with the same settings as
 //! `imagekit_hyper::HyperTransport` (same connector, pool timer, idle timeout and idle limit):
-//! the same URL, the same three headers, the body collected into `Bytes` and parsed with
-//! `serde_json::from_slice::<imagekit_core::models::File>`. The difference between the two is
+//! the same URL (formatted per call from the two ids), the same three headers, the body
+//! collected into `Bytes` and parsed with `serde_json::from_slice::<imagekit_core::models::File>`.
+//! The difference between the two is
 //! what `imagekit-core` and the transport adapter cost. (The client also arms its default 60 s
 //! timeout per call, which raw hyper does not; `--no-timeout` turns it off to see its cost.)
 //!
@@ -289,7 +290,7 @@ mod measure {
     #[derive(Clone)]
     struct RawCaller {
         client: RawClient,
-        url: Arc<str>,
+        base_url: Arc<str>,
         authorization: HeaderValue,
         user_agent: HeaderValue,
     }
@@ -319,7 +320,7 @@ mod measure {
             authorization.set_sensitive(true);
             Ok(Self {
                 client,
-                url: format!("{base_url}/v1/files/{FILE_ID}/versions/{VERSION_2_ID}").into(),
+                base_url: base_url.into(),
                 authorization,
                 user_agent: HeaderValue::from_static(imagekit_core::client::DEFAULT_USER_AGENT),
             })
@@ -328,7 +329,8 @@ mod measure {
 
     impl Caller for RawCaller {
         async fn call(&self) -> Result<File, BoxError> {
-            let uri = Uri::try_from(&*self.url)?;
+            // The URL is built per call from the ids, as any call for a given file and version must.
+            let uri = Uri::try_from(format!("{}/v1/files/{FILE_ID}/versions/{VERSION_2_ID}", self.base_url))?;
             let request = Request::get(uri)
                 .header(AUTHORIZATION, self.authorization.clone())
                 .header(USER_AGENT, self.user_agent.clone())
@@ -597,8 +599,10 @@ mod compare {
     }
 
     pub fn main(args: &[String]) -> Result<(), BoxError> {
-        let flags = parse_flags(args, &["base-url", "requests", "concurrency", "rounds"], &[])?;
-        let requests = parse_num(&flags, "requests", 30_000)?;
+        let flags =
+            parse_flags(args, &["base-url", "requests", "separate-requests", "concurrency", "rounds"], &[])?;
+        let requests = parse_num(&flags, "requests", 60_000)?;
+        let separate_requests = parse_num(&flags, "separate-requests", 20_000)?;
         let rounds = parse_num(&flags, "rounds", 3)?.max(1);
         let levels = flag(&flags, "concurrency")
             .unwrap_or("1,16,64")
@@ -616,7 +620,7 @@ mod compare {
         println!("server: {base_url} (a separate process)");
         println!(
             "per concurrency: one interleaved run of {requests} calls per mode, then {rounds} separate runs \
-             per mode of {requests} calls, alternating raw/client"
+             per mode of {separate_requests} calls, alternating raw/client"
         );
         let mut rows = Vec::new();
         for &c in &levels {
@@ -642,7 +646,7 @@ mod compare {
                 let order = if round % 2 == 0 { [true, false] } else { [false, true] };
                 let mut pair = [Run::default(); 2];
                 for is_raw in order {
-                    pair[usize::from(is_raw)] = one(&base_url, requests, c, is_raw)?;
+                    pair[usize::from(is_raw)] = one(&base_url, separate_requests, c, is_raw)?;
                 }
                 let [k, r] = pair;
                 println!(
