@@ -9,7 +9,7 @@
 //! # both modes in one process, in alternating batches: the ratio, robust to machine load
 //! cargo run --release -p imagekit-examples --example load -- --interleave [--requests N] [--concurrency C] [--batch B]
 //! # the table of BENCHMARKS.md: C = 1, 16, 64, an interleaved run and separate runs for each
-//! cargo run --release -p imagekit-examples --example load -- compare [--requests N] [--separate-requests M] [--concurrency 1,16,64] [--rounds R]
+//! cargo run --release -p imagekit-examples --example load -- compare [--requests N] [--separate-requests M] [--concurrency 1,16,64] [--rounds R] [--no-timeout]
 //! ```
 //!
 //! A measurement makes one untimed first call (its time since process start is the cold start),
@@ -572,11 +572,19 @@ mod compare {
         Ok(line.split_whitespace().next().unwrap_or("").parse()?)
     }
 
-    fn one(base_url: &str, requests: usize, concurrency: usize, raw: bool) -> Result<Run, BoxError> {
+    fn one(
+        base_url: &str,
+        requests: usize,
+        concurrency: usize,
+        raw: bool,
+        extra: &[String],
+    ) -> Result<Run, BoxError> {
         let mut args: Vec<String> = ["--base-url", base_url, "--requests"].map(String::from).to_vec();
         args.extend([requests.to_string(), "--concurrency".into(), concurrency.to_string()]);
         if raw {
             args.push("--raw".into());
+        } else {
+            args.extend(extra.iter().cloned());
         }
         let out = child(&args)?;
         Ok(Run {
@@ -599,8 +607,14 @@ mod compare {
     }
 
     pub fn main(args: &[String]) -> Result<(), BoxError> {
-        let flags =
-            parse_flags(args, &["base-url", "requests", "separate-requests", "concurrency", "rounds"], &[])?;
+        let flags = parse_flags(
+            args,
+            &["base-url", "requests", "separate-requests", "concurrency", "rounds"],
+            &["no-timeout"],
+        )?;
+        // Passed on to every run of the client (not to raw hyper, which has no timeout).
+        let extra: Vec<String> =
+            if flag(&flags, "no-timeout").is_some() { vec!["--no-timeout".into()] } else { Vec::new() };
         let requests = parse_num(&flags, "requests", 60_000)?;
         let separate_requests = parse_num(&flags, "separate-requests", 20_000)?;
         let rounds = parse_num(&flags, "rounds", 3)?.max(1);
@@ -618,6 +632,9 @@ mod compare {
             .or_else(|| server.as_ref().map(|s| s.base_url.clone()))
             .unwrap_or_default();
         println!("server: {base_url} (a separate process)");
+        if !extra.is_empty() {
+            println!("client runs with --no-timeout: no per-call timer (raw hyper never has one)");
+        }
         println!(
             "per concurrency: one interleaved run of {requests} calls per mode, then {rounds} separate runs \
              per mode of {separate_requests} calls, alternating raw/client"
@@ -633,7 +650,7 @@ mod compare {
                 "--concurrency".into(),
                 c.to_string(),
             ];
-            let out = child(&args)?;
+            let out = child(&[args, extra.clone()].concat())?;
             let (client_rps, raw_rps) = (field(&out, "client requests/s:")?, field(&out, "raw requests/s:")?);
             let (ratio, aggregate_ratio) = (field(&out, "median batch-pair ratio:")?, field(&out, "ratio:")?);
             println!(
@@ -646,7 +663,7 @@ mod compare {
                 let order = if round % 2 == 0 { [true, false] } else { [false, true] };
                 let mut pair = [Run::default(); 2];
                 for is_raw in order {
-                    pair[usize::from(is_raw)] = one(&base_url, separate_requests, c, is_raw)?;
+                    pair[usize::from(is_raw)] = one(&base_url, separate_requests, c, is_raw, &extra)?;
                 }
                 let [k, r] = pair;
                 println!(
