@@ -26,6 +26,31 @@ use crate::upload::Multipart;
 /// segment (`/`), start a query (`?`) or fragment (`#`), or be read as an escape (`%`).
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// What [`ApiPath::new`] reserves beyond its literal: two 24-character ids and a literal fit.
+const PATH_ROOM: usize = 64;
+
+/// The bytes [`COMPONENT`] leaves as they are: ASCII letters, digits, `-`, `.`, `_` and `~`.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
+    }
+    table
+};
+
+/// Appends `value` percent-encoded as a URI component; ids are usually unreserved characters
+/// only, which are copied as they are without going through the encoder.
+fn push_encoded(out: &mut String, value: &str) {
+    if value.bytes().all(|b| UNRESERVED[usize::from(b)]) {
+        out.push_str(value);
+    } else {
+        out.extend(utf8_percent_encode(value, COMPONENT));
+    }
+}
+
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 /// Which ImageKit host an operation goes to.
@@ -45,7 +70,10 @@ pub struct ApiPath(String);
 impl ApiPath {
     /// Starts from a literal path such as `/v1/files`; it is used verbatim.
     pub fn new(literal: &'static str) -> Self {
-        Self(literal.to_owned())
+        // Room for the usual one or two ids and a literal, so building a path allocates once.
+        let mut path = String::with_capacity(literal.len() + PATH_ROOM);
+        path.push_str(literal);
+        Self(path)
     }
 
     /// Appends a literal segment, verbatim.
@@ -67,7 +95,7 @@ impl ApiPath {
             return Err(Error::invalid_input(parameter, "must not be `.` or `..`"));
         }
         self.0.push('/');
-        self.0.extend(utf8_percent_encode(value, COMPONENT));
+        push_encoded(&mut self.0, value);
         Ok(self)
     }
 
@@ -228,9 +256,9 @@ impl<T> Operation<T> {
         if !self.query.is_empty() {
             self.query.push('&');
         }
-        self.query.extend(utf8_percent_encode(name, COMPONENT));
+        push_encoded(&mut self.query, name);
         self.query.push('=');
-        self.query.extend(utf8_percent_encode(value, COMPONENT));
+        push_encoded(&mut self.query, value);
         self
     }
 
@@ -468,6 +496,16 @@ mod tests {
         ] {
             let path = ApiPath::new("/v1/files").id("fileId", id).unwrap().lit("versions");
             assert_eq!(path.as_str(), format!("/v1/files/{encoded}/versions"), "id {id:?}");
+        }
+    }
+
+    #[test]
+    fn the_fast_path_encodes_as_the_encoder_does() {
+        let every_char: Vec<String> = (0u8..=127).map(|b| char::from(b).to_string()).collect();
+        for value in every_char.iter().map(String::as_str).chain(["é", "a-b.c_d~e", "AZaz09"]) {
+            let mut fast = String::new();
+            push_encoded(&mut fast, value);
+            assert_eq!(fast, utf8_percent_encode(value, COMPONENT).to_string(), "value {value:?}");
         }
     }
 

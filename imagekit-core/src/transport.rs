@@ -193,41 +193,39 @@ pub trait HttpTransport: MaybeSend + MaybeSync + fmt::Debug {
     }
 }
 
-#[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
-#[cfg_attr(target_arch = "wasm32", async_trait::async_trait(?Send))]
-impl<T: HttpTransport + ?Sized> HttpTransport for &T {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request).await
-    }
+// The blanket impls hand back the inner transport's boxed future as it is, rather than boxing a
+// future that awaits it: a client holds `Arc<dyn HttpTransport>`, so every call goes through one
+// of these, and an extra layer would cost an allocation and a poll per call. The signature is
+// the one `async_trait` gives the trait's method.
+macro_rules! forward_transport {
+    ($($wrapper:ty),+) => {$(
+        impl<T: HttpTransport + ?Sized> HttpTransport for $wrapper {
+            fn send<'life0, 'async_trait>(
+                &'life0 self,
+                request: HttpRequest,
+            ) -> BoxFuture<'async_trait, Result<HttpResponse, TransportError>>
+            where
+                'life0: 'async_trait,
+                Self: 'async_trait,
+            {
+                (**self).send(request)
+            }
 
-    async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send_streaming(request).await
-    }
+            fn send_streaming<'life0, 'async_trait>(
+                &'life0 self,
+                request: StreamingRequest,
+            ) -> BoxFuture<'async_trait, Result<HttpResponse, TransportError>>
+            where
+                'life0: 'async_trait,
+                Self: 'async_trait,
+            {
+                (**self).send_streaming(request)
+            }
+        }
+    )+};
 }
 
-#[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
-#[cfg_attr(target_arch = "wasm32", async_trait::async_trait(?Send))]
-impl<T: HttpTransport + ?Sized> HttpTransport for Box<T> {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request).await
-    }
-
-    async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send_streaming(request).await
-    }
-}
-
-#[cfg_attr(not(target_arch = "wasm32"), async_trait::async_trait)]
-#[cfg_attr(target_arch = "wasm32", async_trait::async_trait(?Send))]
-impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send(request).await
-    }
-
-    async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
-        (**self).send_streaming(request).await
-    }
-}
+forward_transport!(&T, Box<T>, Arc<T>);
 
 /// Per-request settings the core attaches to every request in its `http::Extensions`.
 ///
