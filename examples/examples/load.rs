@@ -312,7 +312,7 @@ mod measure {
             let client = PooledClient::builder(TokioExecutor::new())
                 .pool_timer(TokioTimer::new())
                 .pool_idle_timeout(Duration::from_secs(90))
-                .pool_max_idle_per_host(32)
+                .pool_max_idle_per_host(usize::MAX)
                 .build(connector);
             use base64::Engine as _;
             let basic = base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:"));

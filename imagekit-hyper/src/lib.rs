@@ -23,6 +23,7 @@
 #[cfg(not(any(feature = "rustls-ring", feature = "rustls-aws-lc-rs")))]
 compile_error!("imagekit-hyper needs a crypto provider: enable `rustls-ring` or `rustls-aws-lc-rs`");
 
+mod deadline;
 mod transport;
 pub mod upload;
 

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use crate::deadline::Deadlines;
 use bytes::Bytes;
 use futures_core::Stream;
-use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Frame, SizeHint};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::Client as PooledClient;
@@ -22,15 +22,13 @@ use imagekit_core::transport::{
 };
 
 type Connector = HttpsConnector<HttpConnector>;
-/// One body type for buffered and streamed requests, so both share the connection pool.
-type RequestBody = UnsyncBoxBody<Bytes, BoxError>;
-
 /// An [`HttpTransport`] over hyper 1: pooled keep-alive connections, rustls TLS, timeouts.
 ///
 /// Cheap to clone; clones share the connection pool. Needs a Tokio runtime.
 #[derive(Clone)]
 pub struct HyperTransport {
     client: PooledClient<Connector, RequestBody>,
+    deadlines: Arc<Deadlines>,
 }
 
 impl HyperTransport {
@@ -130,7 +128,7 @@ impl HyperTransportBuilder {
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
             .build(connector);
-        Ok(HyperTransport { client })
+        Ok(HyperTransport { client, deadlines: Arc::default() })
     }
 }
 
@@ -166,19 +164,22 @@ fn with_default_roots(
 #[async_trait::async_trait]
 impl HttpTransport for HyperTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        self.exchange(request.map(|body| Full::new(body).map_err(|never| match never {}).boxed_unsync()))
-            .await
+        self.exchange(request.map(|body| RequestBody::Buffered(Some(body)))).await
     }
 
     /// Streams the body: each chunk is written as the connection takes it, so memory holds a
     /// few chunks, never the whole body. Timeout and response cap as for `send`.
     async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
-        self.exchange(request.map(|body| StreamedBody(body).boxed_unsync())).await
+        self.exchange(request.map(RequestBody::Streamed)).await
     }
 }
 
-/// A [`StreamingBody`] as a hyper body of exactly its length.
-struct StreamedBody(StreamingBody);
+/// What the pooled client sends: a body in memory, or a streamed one of exactly its length.
+/// An enum rather than a boxed body, so a request costs no allocation for it.
+enum RequestBody {
+    Buffered(Option<Bytes>),
+    Streamed(StreamingBody),
+}
 
 /// A failure of the request body's source, marked so it is classified as such.
 #[derive(Debug)]
@@ -196,24 +197,36 @@ impl StdError for SourceFailed {
     }
 }
 
-impl hyper::body::Body for StreamedBody {
+impl hyper::body::Body for RequestBody {
     type Data = Bytes;
     type Error = BoxError;
 
     fn poll_frame(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        match Pin::new(&mut self.0).poll_next(cx) {
-            Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(Frame::data(chunk)))),
-            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(Box::new(SourceFailed(error))))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
+        match self.get_mut() {
+            Self::Buffered(bytes) => {
+                Poll::Ready(bytes.take().filter(|b| !b.is_empty()).map(|b| Ok(Frame::data(b))))
+            }
+            Self::Streamed(stream) => match Pin::new(stream).poll_next(cx) {
+                Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(Frame::data(chunk)))),
+                Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(Box::new(SourceFailed(error))))),
+                Poll::Ready(None) => Poll::Ready(None),
+                Poll::Pending => Poll::Pending,
+            },
         }
     }
 
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Self::Buffered(bytes) if bytes.as_ref().is_none_or(Bytes::is_empty))
+    }
+
     fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.0.length())
+        match self {
+            Self::Buffered(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            Self::Streamed(stream) => SizeHint::with_exact(stream.length()),
+        }
     }
 }
 
@@ -250,7 +263,7 @@ impl HyperTransport {
             Ok(HttpResponse::from_parts(parts, body))
         };
         match timeout {
-            Some(limit) => tokio::time::timeout(limit, exchange).await.unwrap_or_else(|_| {
+            Some(limit) => self.deadlines.run(limit, exchange).await.unwrap_or_else(|| {
                 Err(TransportError::with_message(
                     TransportErrorKind::Timeout,
                     format!("no complete answer within {} ms", limit.as_millis()),
