@@ -1,7 +1,7 @@
 //! The client: configuration, credentials, and the driver that runs operations.
 
 use std::fmt;
-use std::future::IntoFuture;
+use std::future::{Future, IntoFuture};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -202,7 +202,9 @@ impl Client {
         let span = CallSpan::new(operation.name());
         let attempts = span.run(self.attempts(operation, options, &span));
         match (deadline, &self.config.sleeper) {
-            (Some(limit), Some(sleeper)) => match first_of(attempts, sleeper.sleep(limit)).await {
+            // Boxed on this branch only: inline, the deadline's copy of the attempts would double
+            // the size of every call's future, and a call's future is allocated per call.
+            (Some(limit), Some(sleeper)) => match first_of(Box::pin(attempts), sleeper.sleep(limit)).await {
                 Some(outcome) => outcome,
                 None => Err(Error::Transport(TransportError::with_message(
                     TransportErrorKind::Timeout,
@@ -211,6 +213,23 @@ impl Client {
             },
             _ => attempts.await,
         }
+    }
+
+    /// Runs a [`Call`]'s parts. One future holds them, each once: a call's future is allocated
+    /// per call, and wrappers that move the operation again would double its size.
+    async fn run_call<T, U>(
+        &self,
+        operation: Result<Operation<T>, Error>,
+        options: CallOptions,
+        finish: fn(ApiResponse<T>) -> U,
+    ) -> Result<U, Error> {
+        let operation = match operation.as_ref() {
+            Ok(operation) => operation,
+            Err(_) => {
+                return Err(operation.err().unwrap_or_else(|| Error::invalid_input("call", "no operation")));
+            }
+        };
+        self.execute(operation, &options).await.map(finish)
     }
 
     async fn attempts<T>(
@@ -334,14 +353,19 @@ impl<'c, T> Call<'c, T> {
     }
 
     /// Sends the call and returns its typed value.
-    pub async fn send(self) -> Result<T, Error> {
-        self.send_with_meta().await.map(ApiResponse::into_data)
+    pub fn send(self) -> impl Future<Output = Result<T, Error>> + 'c
+    where
+        T: 'c,
+    {
+        self.client.run_call(self.operation, self.options, ApiResponse::into_data)
     }
 
     /// Sends the call and returns its value with status, headers, request id, rate limits and body.
-    pub async fn send_with_meta(self) -> Result<ApiResponse<T>, Error> {
-        let operation = self.operation?;
-        self.client.execute(&operation, &self.options).await
+    pub fn send_with_meta(self) -> impl Future<Output = Result<ApiResponse<T>, Error>> + 'c
+    where
+        T: 'c,
+    {
+        self.client.run_call(self.operation, self.options, |response| response)
     }
 
     /// The operation this call would run, for driving it with your own I/O.
