@@ -14,8 +14,9 @@
 //! * `parse/*`: reading a 200 answer (one ~1.5 KB File, or a list of 1000) into the model,
 //!   through `Operation::parse_response` as the client does, and `serde_json::from_slice` alone
 //!   on the same bytes as the floor (same inputs and batching; dropping the result is not timed).
-//! * `sign/*`: the URL builder is not in this branch yet; this signs a realistic URL with a
-//!   chained transformation by hand (string-to-sign, HMAC-SHA1, hex, query) as ImageKit's SDKs do.
+//! * `sign/build_src_chained`: `UrlBuilder::build_src` on options parsed once (as a port of a
+//!   Node `buildSrc` call would hold them): a chained transformation in the path, signed with an
+//!   expiry. `sign/url_hmac_sha1` is the same URL built and signed by hand, the floor to compare.
 //!   It switches to `imagekit_core::url` once that lands.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -176,6 +177,19 @@ fn signed_url(private_key: &[u8], expires: u64) -> String {
     url
 }
 
+/// The same URL through the public builder, from options parsed once.
+fn builder_and_options() -> (imagekit_core::url::UrlBuilder, imagekit_core::url::SrcOptions) {
+    let options = serde_json::from_value(serde_json::json!({
+        "urlEndpoint": URL_ENDPOINT,
+        "src": PATH,
+        "transformation": [{"width": 400, "height": 300, "crop": "at_max"}, {"rotation": 90}, {"sharpen": true}],
+        "transformationPosition": "path",
+        "expiresIn": 3600,
+    }))
+    .expect("options");
+    (imagekit_core::url::UrlBuilder::new("private_bench_key=").now_unix(1_700_000_000), options)
+}
+
 // ---- the report ------------------------------------------------------------------------------
 
 fn allocation_table() {
@@ -214,6 +228,8 @@ fn allocation_table() {
         "sign/url_hmac_sha1",
         allocations(10_000, || signed_url(b"private_bench_key=", 1_800_000_000)),
     ));
+    let (builder, options) = builder_and_options();
+    rows.push(("sign/build_src_chained", allocations(10_000, || builder.build_src(&options).expect("url"))));
 
     println!("one File body: {} bytes; list body: {} bytes", one.len(), many.len());
     println!("| benchmark | allocs/op | bytes allocated/op |");
@@ -269,6 +285,10 @@ fn benches(c: &mut Criterion) {
     group.finish();
     c.bench_function("sign/url_hmac_sha1", |b| {
         b.iter(|| signed_url(black_box(b"private_bench_key="), black_box(1_800_000_000)))
+    });
+    let (builder, options) = builder_and_options();
+    c.bench_function("sign/build_src_chained", |b| {
+        b.iter(|| builder.build_src(black_box(&options)).expect("url"))
     });
 }
 
