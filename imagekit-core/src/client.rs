@@ -266,6 +266,8 @@ impl Client {
             };
             match policy.decide(retries_done, operation.is_idempotent(), attempt, jitter_random()) {
                 RetryDecision::RetryAfter(wait) => {
+                    // Dropped before waiting, so the call's future need not hold an answer.
+                    drop(outcome);
                     sleeper.sleep(wait).await;
                     retries_done += 1;
                 }

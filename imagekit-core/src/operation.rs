@@ -115,7 +115,7 @@ pub enum Body {
     /// A JSON document.
     Json(Bytes),
     /// A `multipart/form-data` form (uploads); its file part is streamed.
-    Multipart(Multipart),
+    Multipart(Box<Multipart>),
 }
 
 impl Body {

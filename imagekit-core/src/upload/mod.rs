@@ -568,7 +568,7 @@ impl<'c> UploadCall<'c> {
         };
         let operation = Operation::with_decoder(name, Method::POST, ApiPath::new(path), decode_upload)
             .host(Host::Upload)
-            .with_body(Body::Multipart(multipart))
+            .with_body(Body::Multipart(Box::new(multipart)))
             .basic_auth(matches!(self.credentials, Credentials::PrivateKey));
         let mut options = self.options;
         options.timeout = options.timeout.or(Some(self.client.config().upload_timeout));
