@@ -98,6 +98,19 @@ fn flag<'a>(flags: &'a [(String, String)], name: &str) -> Option<&'a str> {
     flags.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
 }
 
+/// The server to load: `--base-url`, or else a fixture server started in a child process, so
+/// the server's work and memory do not count as the client's. Keep the child alive while it is used.
+fn target(flags: &[(String, String)]) -> Result<(Option<ServerChild>, String), BoxError> {
+    match flag(flags, "base-url") {
+        Some(url) => Ok((None, url.to_owned())),
+        None => {
+            let server = ServerChild::start()?;
+            let url = server.base_url.clone();
+            Ok((Some(server), url))
+        }
+    }
+}
+
 fn parse_num(flags: &[(String, String)], name: &str, default: usize) -> Result<usize, BoxError> {
     match flag(flags, name) {
         Some(v) => v.parse().map_err(|_| format!("--{name}: not a number: {v:?}").into()),
@@ -356,16 +369,7 @@ mod measure {
         let concurrency = parse_num(&flags, "concurrency", 16)?.max(1);
         let warmup = parse_num(&flags, "warmup", (requests / 10).clamp(concurrency * 4, 5_000))?;
         let raw = flag(&flags, "raw").is_some();
-        // Without a URL, serve the fixtures from a child process: the server's work and memory
-        // must not count as the client's.
-        let server = match flag(&flags, "base-url") {
-            Some(_) => None,
-            None => Some(ServerChild::start()?),
-        };
-        let base_url = flag(&flags, "base-url")
-            .map(str::to_owned)
-            .or_else(|| server.as_ref().map(|s| s.base_url.clone()))
-            .unwrap_or_default();
+        let (server, base_url) = target(&flags)?;
         let t0 = std::env::var(T0_ENV).ok().and_then(|v| v.parse::<u128>().ok());
         let runtime = runtime()?;
         let client = || -> Result<ClientCaller, BoxError> {
@@ -623,14 +627,7 @@ mod compare {
             .split(',')
             .map(|c| c.trim().parse::<usize>().map_err(|_| format!("--concurrency: {c:?}")))
             .collect::<Result<Vec<_>, _>>()?;
-        let server = match flag(&flags, "base-url") {
-            Some(_) => None,
-            None => Some(ServerChild::start()?),
-        };
-        let base_url = flag(&flags, "base-url")
-            .map(str::to_owned)
-            .or_else(|| server.as_ref().map(|s| s.base_url.clone()))
-            .unwrap_or_default();
+        let (server, base_url) = target(&flags)?;
         println!("server: {base_url} (a separate process)");
         if !extra.is_empty() {
             println!("client runs with --no-timeout: no per-call timer (raw hyper never has one)");

@@ -223,13 +223,11 @@ impl Client {
         options: CallOptions,
         finish: fn(ApiResponse<T>) -> U,
     ) -> Result<U, Error> {
-        let operation = match operation.as_ref() {
-            Ok(operation) => operation,
-            Err(_) => {
-                return Err(operation.err().unwrap_or_else(|| Error::invalid_input("call", "no operation")));
-            }
-        };
-        self.execute(operation, &options).await.map(finish)
+        // Borrowed in place, not moved into a local: the future then holds the operation once.
+        match operation {
+            Ok(ref operation) => self.execute(operation, &options).await.map(finish),
+            Err(error) => Err(error),
+        }
     }
 
     async fn attempts<T>(
