@@ -1,0 +1,96 @@
+//! With the `tracing` feature: one span per call carrying operation, attempt, status and
+//! request id, and nothing secret. Its own test binary, because it installs a global
+//! subscriber that would also see the spans of tests running beside it.
+#![cfg(feature = "tracing")]
+
+use base64::Engine as _;
+use imagekit_core::Client;
+use imagekit_mock::{InstantSleep, ScriptedTransport, fixtures};
+
+const KEY: &str = "private_Zx8SECRETqQ1w=";
+
+fn assert_clean(what: &str, text: String) {
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{KEY}:"));
+    assert!(!text.contains("SECRET") && !text.contains(&basic[..16]), "{what} shows the key: {text}");
+}
+
+fn client(transport: &ScriptedTransport) -> Client {
+    Client::builder()
+        .private_key(KEY)
+        .transport(transport.clone())
+        .sleeper(InstantSleep::new())
+        .build()
+        .unwrap()
+}
+
+use std::sync::{Arc, Mutex};
+
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+/// Spans and events by name, each with its recorded fields.
+type Recorded = Vec<(String, Vec<(String, String)>)>;
+
+#[derive(Clone, Default)]
+struct Capture {
+    spans: Arc<Mutex<Recorded>>,
+}
+
+struct Fields<'a>(&'a mut Vec<(String, String)>);
+
+impl Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.push((field.name().to_owned(), format!("{value:?}")));
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.0.push((field.name().to_owned(), value.to_owned()));
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, attributes: &Attributes<'_>) -> Id {
+        let mut spans = self.spans.lock().unwrap();
+        let mut fields = Vec::new();
+        attributes.record(&mut Fields(&mut fields));
+        spans.push((attributes.metadata().name().to_owned(), fields));
+        Id::from_u64(spans.len() as u64)
+    }
+    fn record(&self, span: &Id, values: &Record<'_>) {
+        let mut spans = self.spans.lock().unwrap();
+        let index = span.into_u64() as usize - 1;
+        values.record(&mut Fields(&mut spans[index].1));
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = Vec::new();
+        event.record(&mut Fields(&mut fields));
+        self.spans.lock().unwrap().push(("event".to_owned(), fields));
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+#[tokio::test]
+async fn one_span_per_call_with_its_outcome_and_no_secret() {
+    let capture = Capture::default();
+    // The only test in this binary that sets a subscriber, so a global one is safe.
+    tracing::subscriber::set_global_default(capture.clone()).unwrap();
+    let transport = ScriptedTransport::new();
+    transport.push_response(fixtures::server_error()).push_response(fixtures::ok(fixtures::file_version()));
+    client(&transport).files().versions().get("f", "v").await.unwrap();
+
+    let spans = capture.spans.lock().unwrap().clone();
+    let calls: Vec<_> = spans.iter().filter(|(name, _)| name == "imagekit.call").collect();
+    assert_eq!(calls.len(), 1, "{spans:?}");
+    let fields = &calls[0].1;
+    let last = |name: &str| fields.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    assert_eq!(last("operation").as_deref(), Some("get-file-version-details"));
+    assert_eq!(last("attempt").as_deref(), Some("2"));
+    assert_eq!(last("status").as_deref(), Some("200"));
+    assert_eq!(last("request_id").as_deref(), Some(fixtures::REQUEST_ID));
+    assert_clean("spans", format!("{spans:?}"));
+}
