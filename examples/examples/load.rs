@@ -373,15 +373,12 @@ mod measure {
         let t0 = std::env::var(T0_ENV).ok().and_then(|v| v.parse::<u128>().ok());
         let runtime = runtime()?;
         let client = || -> Result<ClientCaller, BoxError> {
-            let mut builder = imagekit_core::Client::builder();
+            // The ready client as users get it: default transport, timeout and retries.
+            let mut builder = imagekit_hyper::builder()?;
             if flag(&flags, "no-timeout").is_some() {
                 builder = builder.timeout(None);
             }
-            let client = builder
-                .private_key(KEY)
-                .base_url(base_url.as_str())
-                .transport(imagekit_hyper::HyperTransport::new()?)
-                .build()?;
+            let client = builder.private_key(KEY).base_url(base_url.as_str()).build()?;
             Ok(ClientCaller(client))
         };
         if flag(&flags, "interleave").is_some() {

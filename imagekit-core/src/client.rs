@@ -200,18 +200,22 @@ impl Client {
     ) -> Result<ApiResponse<T>, Error> {
         let deadline = options.deadline.or(self.config.deadline);
         let span = CallSpan::new(operation.name());
-        let attempts = span.run(self.attempts(operation, options, &span));
+        // The attempts future is built inside each arm, never held in a local: a local would be
+        // kept beside the awaited copy, doubling the size of every call's future.
         match (deadline, &self.config.sleeper) {
             // Boxed on this branch only: inline, the deadline's copy of the attempts would double
             // the size of every call's future, and a call's future is allocated per call.
-            (Some(limit), Some(sleeper)) => match first_of(Box::pin(attempts), sleeper.sleep(limit)).await {
-                Some(outcome) => outcome,
-                None => Err(Error::Transport(TransportError::with_message(
-                    TransportErrorKind::Timeout,
-                    format!("the call's deadline of {} ms passed", limit.as_millis()),
-                ))),
-            },
-            _ => attempts.await,
+            (Some(limit), Some(sleeper)) => {
+                let attempts = Box::pin(span.run(self.attempts(operation, options, &span)));
+                match first_of(attempts, sleeper.sleep(limit)).await {
+                    Some(outcome) => outcome,
+                    None => Err(Error::Transport(TransportError::with_message(
+                        TransportErrorKind::Timeout,
+                        format!("the call's deadline of {} ms passed", limit.as_millis()),
+                    ))),
+                }
+            }
+            _ => span.run(self.attempts(operation, options, &span)).await,
         }
     }
 
@@ -244,33 +248,41 @@ impl Client {
         let resendable = operation.body().can_resend();
         loop {
             span.attempt(retries_done + 1);
-            let outcome = if operation.body().is_streamed() {
-                let request = operation.to_streaming_request(self, timeout)?;
-                config.transport.send_streaming(request).await
-            } else {
-                let request = operation.to_http_request(self, timeout)?;
-                config.transport.send(request).await
-            };
-            let outcome = outcome.and_then(|r| self.check_size(r));
-            if let Ok(response) = &outcome {
-                span.answered(response);
-            }
-            let Some(sleeper) = config.sleeper.as_ref().filter(|_| resendable) else {
-                return operation.parse_response(outcome?);
-            };
-            let attempt = match &outcome {
-                Ok(response) => Attempt::Answered(response.status(), response.headers()),
-                Err(error) => Attempt::Failed(error),
-            };
-            match policy.decide(retries_done, operation.is_idempotent(), attempt, jitter_random()) {
-                RetryDecision::RetryAfter(wait) => {
-                    // Dropped before waiting, so the call's future need not hold an answer.
-                    drop(outcome);
-                    sleeper.sleep(wait).await;
-                    retries_done += 1;
+            // The answer lives in this block only, so the call's future does not keep room for
+            // it while it waits to retry.
+            let (sleeper, wait) = {
+                let request_options = operation.request_options(self, timeout);
+                // Only the transport's future is held while it runs, not the request it took.
+                let sending = if operation.body().is_streamed() {
+                    let request = operation.build_streaming_request(self)?;
+                    config.transport.send_streaming_with(request, request_options)
+                } else {
+                    let request = operation.build_request(self)?;
+                    config.transport.send_with(request, request_options)
+                };
+                let outcome = sending.await;
+                let outcome = outcome.and_then(|r| self.check_size(r));
+                if let Ok(response) = &outcome {
+                    span.answered(response);
+                    // A success is never retried: skip the policy on the common path.
+                    if response.status().is_success() {
+                        return operation.parse_response(outcome?);
+                    }
                 }
-                _ => return operation.parse_response(outcome?),
-            }
+                let Some(sleeper) = config.sleeper.as_ref().filter(|_| resendable) else {
+                    return operation.parse_response(outcome?);
+                };
+                let attempt = match &outcome {
+                    Ok(response) => Attempt::Answered(response.status(), response.headers()),
+                    Err(error) => Attempt::Failed(error),
+                };
+                match policy.decide(retries_done, operation.is_idempotent(), attempt, jitter_random()) {
+                    RetryDecision::RetryAfter(wait) => (sleeper, wait),
+                    _ => return operation.parse_response(outcome?),
+                }
+            };
+            sleeper.sleep(wait).await;
+            retries_done += 1;
         }
     }
 

@@ -333,6 +333,38 @@ impl<T> Operation<T> {
     /// A form whose file is streamed from a source has no in-memory form: use
     /// [`Operation::to_streaming_request`] for it (an invalid-input error here).
     pub fn to_http_request(&self, client: &Client, timeout: Option<Duration>) -> Result<HttpRequest, Error> {
+        let mut request = self.build_request(client)?;
+        request.extensions_mut().insert(self.request_options(client, timeout));
+        Ok(request)
+    }
+
+    /// Builds the HTTP request with a streamed body, for [`crate::HttpTransport::send_streaming`]:
+    /// a form's file part is read from its source chunk by chunk (opening it now), any other
+    /// body is one chunk. Each call produces the body afresh, for another attempt. The
+    /// per-request options are in the request's extensions, as for [`Operation::to_http_request`].
+    pub fn to_streaming_request(
+        &self,
+        client: &Client,
+        timeout: Option<Duration>,
+    ) -> Result<StreamingRequest, Error> {
+        let mut request = self.build_streaming_request(client)?;
+        request.extensions_mut().insert(self.request_options(client, timeout));
+        Ok(request)
+    }
+
+    /// The per-request options of one attempt of this operation.
+    pub(crate) fn request_options(&self, client: &Client, timeout: Option<Duration>) -> RequestOptions {
+        RequestOptions {
+            timeout,
+            operation: self.name,
+            idempotent: self.idempotent,
+            max_response_bytes: Some(client.config().max_response_bytes),
+        }
+    }
+
+    /// The request without options in its extensions: the client hands those to the transport
+    /// as a value ([`crate::HttpTransport::send_with`]), which spares a map per request.
+    pub(crate) fn build_request(&self, client: &Client) -> Result<HttpRequest, Error> {
         let body = match &self.body {
             Body::Empty => Bytes::new(),
             Body::Json(bytes) => bytes.clone(),
@@ -343,17 +375,11 @@ impl<T> Operation<T> {
                 )
             })?,
         };
-        self.request_with(client, timeout, body)
+        self.request_with(client, body)
     }
 
-    /// Builds the HTTP request with a streamed body, for [`crate::HttpTransport::send_streaming`]:
-    /// a form's file part is read from its source chunk by chunk (opening it now), any other
-    /// body is one chunk. Each call produces the body afresh, for another attempt.
-    pub fn to_streaming_request(
-        &self,
-        client: &Client,
-        timeout: Option<Duration>,
-    ) -> Result<StreamingRequest, Error> {
+    /// The streamed request without options in its extensions (see [`Operation::build_request`]).
+    pub(crate) fn build_streaming_request(&self, client: &Client) -> Result<StreamingRequest, Error> {
         let body = match &self.body {
             Body::Empty => StreamingBody::from_bytes(Bytes::new()),
             Body::Json(bytes) => StreamingBody::from_bytes(bytes.clone()),
@@ -362,18 +388,13 @@ impl<T> Operation<T> {
             }
         };
         let length = body.length();
-        let (parts, ()) = self.request_with(client, timeout, ())?.into_parts();
+        let (parts, ()) = self.request_with(client, ())?.into_parts();
         let mut request = http::Request::from_parts(parts, body);
         request.headers_mut().insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
         Ok(request)
     }
 
-    fn request_with<B>(
-        &self,
-        client: &Client,
-        timeout: Option<Duration>,
-        body: B,
-    ) -> Result<http::Request<B>, Error> {
+    fn request_with<B>(&self, client: &Client, body: B) -> Result<http::Request<B>, Error> {
         let config = client.config();
         let base = match self.host {
             Host::Api => config.api_base.as_str(),
@@ -412,12 +433,6 @@ impl<T> Operation<T> {
                 headers.insert(CONTENT_TYPE, value);
             }
         }
-        request.extensions_mut().insert(RequestOptions {
-            timeout,
-            operation: self.name,
-            idempotent: self.idempotent,
-            max_response_bytes: Some(config.max_response_bytes),
-        });
         Ok(request)
     }
 

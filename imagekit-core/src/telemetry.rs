@@ -43,10 +43,19 @@ impl CallSpan {
         }
     }
 
-    /// Runs `work` inside the span.
-    pub(crate) async fn run<F: std::future::Future>(&self, work: F) -> F::Output {
-        #[cfg(feature = "tracing")]
-        let work = tracing::Instrument::instrument(work, self.span.clone());
-        work.await
+    /// Runs `work` inside the span. Not an `async fn`: that would hold `work` twice (the
+    /// argument and the awaited future), doubling the size of every call's future.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn run<F: std::future::Future>(
+        &self,
+        work: F,
+    ) -> impl std::future::Future<Output = F::Output> {
+        tracing::Instrument::instrument(work, self.span.clone())
+    }
+
+    /// Runs `work`: without the `tracing` feature there is no span to enter.
+    #[cfg(not(feature = "tracing"))]
+    pub(crate) fn run<F: std::future::Future>(&self, work: F) -> F {
+        work
     }
 }

@@ -142,6 +142,7 @@ where
 /// * Read the whole body; do not follow redirects; do not retry. Policy lives in the core.
 /// * Honour the per-request [`RequestOptions`] found in `request.extensions()` where the
 ///   stack can (at least the timeout), and report a timeout as [`TransportErrorKind::Timeout`].
+///   (The client calls [`HttpTransport::send_with`], whose default puts them there.)
 ///
 /// # Example: an adapter for another HTTP stack
 ///
@@ -191,6 +192,32 @@ pub trait HttpTransport: MaybeSend + MaybeSync + fmt::Debug {
             body.collect().await.map_err(|e| TransportError::new(TransportErrorKind::BodySource, e))?;
         self.send(http::Request::from_parts(parts, body)).await
     }
+
+    /// Sends one request with its per-request options as a value: what the client calls.
+    ///
+    /// **The default** puts `options` in the request's extensions and calls
+    /// [`HttpTransport::send`], so a transport that implements only `send` finds them there.
+    /// A transport may override it to read the options directly and spare the request its
+    /// extensions map (`imagekit-hyper` does). Either way the contract of `send` holds.
+    fn send_with<'a>(
+        &'a self,
+        mut request: HttpRequest,
+        options: RequestOptions,
+    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
+        request.extensions_mut().insert(options);
+        self.send(request)
+    }
+
+    /// [`HttpTransport::send_streaming`] with the per-request options as a value; the default
+    /// puts them in the request's extensions, as [`HttpTransport::send_with`] does.
+    fn send_streaming_with<'a>(
+        &'a self,
+        mut request: StreamingRequest,
+        options: RequestOptions,
+    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
+        request.extensions_mut().insert(options);
+        self.send_streaming(request)
+    }
 }
 
 // The blanket impls hand back the inner transport's boxed future as it is, rather than boxing a
@@ -221,15 +248,33 @@ macro_rules! forward_transport {
             {
                 (**self).send_streaming(request)
             }
+
+            fn send_with<'a>(
+                &'a self,
+                request: HttpRequest,
+                options: RequestOptions,
+            ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
+                (**self).send_with(request, options)
+            }
+
+            fn send_streaming_with<'a>(
+                &'a self,
+                request: StreamingRequest,
+                options: RequestOptions,
+            ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
+                (**self).send_streaming_with(request, options)
+            }
         }
     )+};
 }
 
 forward_transport!(&T, Box<T>, Arc<T>);
 
-/// Per-request settings the core attaches to every request in its `http::Extensions`.
+/// Per-request settings the core gives the transport with every request.
 ///
-/// Transports read them with `request.extensions().get::<RequestOptions>()`.
+/// The client passes them to [`HttpTransport::send_with`]; its default puts them in the
+/// request's `http::Extensions`, where a transport that implements only `send` reads them
+/// with `request.extensions().get::<RequestOptions>()`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestOptions {

@@ -2,6 +2,7 @@
 
 use std::error::Error as StdError;
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -13,12 +14,12 @@ use futures_core::Stream;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::{Frame, SizeHint};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
-use hyper_util::client::legacy::Client as PooledClient;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::{Client as PooledClient, ResponseFuture};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use imagekit_core::transport::{
-    BoxError, HttpRequest, HttpResponse, HttpTransport, RequestOptions, StreamingBody, StreamingRequest,
-    TransportError, TransportErrorKind,
+    BoxError, BoxFuture, HttpRequest, HttpResponse, HttpTransport, RequestOptions, StreamingBody,
+    StreamingRequest, TransportError, TransportErrorKind,
 };
 
 type Connector = HttpsConnector<HttpConnector>;
@@ -163,14 +164,34 @@ fn with_default_roots(
 
 #[async_trait::async_trait]
 impl HttpTransport for HyperTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        self.exchange(request.map(|body| RequestBody::Buffered(Some(body)))).await
+    async fn send(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let options = request.extensions_mut().remove::<RequestOptions>().unwrap_or_default();
+        self.exchange(request.map(|body| RequestBody::Buffered(Some(body))), options).await
     }
 
     /// Streams the body: each chunk is written as the connection takes it, so memory holds a
     /// few chunks, never the whole body. Timeout and response cap as for `send`.
-    async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
-        self.exchange(request.map(RequestBody::Streamed)).await
+    async fn send_streaming(&self, mut request: StreamingRequest) -> Result<HttpResponse, TransportError> {
+        let options = request.extensions_mut().remove::<RequestOptions>().unwrap_or_default();
+        self.exchange(request.map(RequestBody::Streamed), options).await
+    }
+
+    // The options are taken as given, so requests carry no extensions map; and the exchange's
+    // future is boxed as it is, without an `async` wrapper holding a second copy of the request.
+    fn send_with<'a>(
+        &'a self,
+        request: HttpRequest,
+        options: RequestOptions,
+    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
+        Box::pin(self.exchange(request.map(|body| RequestBody::Buffered(Some(body))), options))
+    }
+
+    fn send_streaming_with<'a>(
+        &'a self,
+        request: StreamingRequest,
+        options: RequestOptions,
+    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
+        Box::pin(self.exchange(request.map(RequestBody::Streamed), options))
     }
 }
 
@@ -231,47 +252,55 @@ impl hyper::body::Body for RequestBody {
 }
 
 impl HyperTransport {
-    async fn exchange(&self, request: http::Request<RequestBody>) -> Result<HttpResponse, TransportError> {
-        let options = request.extensions().get::<RequestOptions>();
-        let timeout = options.and_then(|o| o.timeout);
-        let cap = options
-            .and_then(|o| o.max_response_bytes)
-            .map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
-        let exchange = async {
-            let response = self.client.request(request).await.map_err(classify)?;
-            let (parts, body) = response.into_parts();
-            let too_large = || {
-                TransportError::with_message(
-                    TransportErrorKind::BodyTooLarge,
-                    format!("the response body is over the {cap}-byte cap"),
-                )
-            };
-            // Refuse early when the server announces too much, and stop reading past the cap
-            // when it does not, so memory never holds more than the cap.
-            let announced = parts
-                .headers
-                .get(http::header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-            if announced.is_some_and(|len| len > cap as u64) {
-                return Err(too_large());
+    /// Hands the request to the pool now, and returns the future of its answer. The pool's
+    /// future holds the request, so this future need not.
+    fn exchange(
+        &self,
+        request: http::Request<RequestBody>,
+        options: RequestOptions,
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + '_ {
+        let cap = options.max_response_bytes.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
+        let responding = self.client.request(request);
+        async move {
+            // Built in the arm that awaits it: a local awaited in both arms is kept twice.
+            match options.timeout {
+                Some(limit) => {
+                    self.deadlines.run(limit, receive(responding, cap)).await.unwrap_or_else(|| {
+                        Err(TransportError::with_message(
+                            TransportErrorKind::Timeout,
+                            format!("no complete answer within {} ms", limit.as_millis()),
+                        ))
+                    })
+                }
+                None => receive(responding, cap).await,
             }
-            let body = match Limited::new(body, cap).collect().await {
-                Ok(collected) => collected.to_bytes(),
-                Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large()),
-                Err(error) => return Err(classify_boxed(error)),
-            };
-            Ok(HttpResponse::from_parts(parts, body))
-        };
-        match timeout {
-            Some(limit) => self.deadlines.run(limit, exchange).await.unwrap_or_else(|| {
-                Err(TransportError::with_message(
-                    TransportErrorKind::Timeout,
-                    format!("no complete answer within {} ms", limit.as_millis()),
-                ))
-            }),
-            None => exchange.await,
         }
     }
+}
+
+/// Waits for the answer and reads it whole, up to `cap` bytes of body.
+async fn receive(responding: ResponseFuture, cap: usize) -> Result<HttpResponse, TransportError> {
+    let response = responding.await.map_err(classify)?;
+    let (parts, body) = response.into_parts();
+    let too_large = || {
+        TransportError::with_message(
+            TransportErrorKind::BodyTooLarge,
+            format!("the response body is over the {cap}-byte cap"),
+        )
+    };
+    // Refuse early when the server announces too much, and stop reading past the cap when
+    // it does not, so memory never holds more than the cap.
+    let announced =
+        parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if announced.is_some_and(|len| len > cap as u64) {
+        return Err(too_large());
+    }
+    let body = match Limited::new(body, cap).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large()),
+        Err(error) => return Err(classify_boxed(error)),
+    };
+    Ok(HttpResponse::from_parts(parts, body))
 }
 
 /// Sorts hyper's errors into the kinds the core decides on.
