@@ -7,7 +7,7 @@
 //! # the local server alone (prints `listening: http://127.0.0.1:PORT`)
 //! cargo run --release -p imagekit-examples --example load -- serve [--port P]
 //! # both modes in one process, in alternating batches: the ratio, robust to machine load
-//! cargo run --release -p imagekit-examples --example load -- --interleave [--requests N] [--concurrency C] [--batch B]
+//! cargo run --release -p imagekit-examples --example load -- --interleave [--requests N] [--concurrency C] [--batch B] [--control]
 //! # the table of BENCHMARKS.md: C = 1, 16, 64, an interleaved run and separate runs for each
 //! cargo run --release -p imagekit-examples --example load -- compare [--requests N] [--separate-requests M] [--concurrency 1,16,64] [--rounds R] [--no-timeout]
 //! ```
@@ -26,9 +26,12 @@
 //! timeout per call, which raw hyper does not; `--no-timeout` turns it off to see its cost.)
 //!
 //! On a machine shared with other work, two runs a few seconds apart can differ by 30 %, so
-//! `--interleave` runs both modes in one process, each with its own pool, in alternating
-//! batches (ABBA) of B calls; a change in load lasts longer than a batch and hits both alike.
-//! It reports the median of the per-pair throughput ratios and the aggregate ratio.
+//! `--interleave` runs both modes in one process in alternating batches (ABBA) of B calls; a
+//! change in load lasts longer than a batch and hits both alike. Each pair of batches gets new
+//! clients with new pools, because where the runtime places a pool's connection tasks biases
+//! that pool by up to 10 % for its whole life. It reports the median of the per-pair
+//! throughput ratios and the aggregate ratio. `--control` runs raw hyper against itself the
+//! same way: its ratio should be 1, and how far it strays is the method's own noise.
 //!
 //! Both use Tokio's multi-threaded runtime with two worker threads (the machine this was written
 //! for has two cores) and the system allocator.
@@ -363,7 +366,7 @@ mod measure {
         let flags = parse_flags(
             args,
             &["base-url", "requests", "concurrency", "warmup", "batch"],
-            &["raw", "no-timeout", "interleave"],
+            &["raw", "no-timeout", "interleave", "control"],
         )?;
         let requests = parse_num(&flags, "requests", 20_000)?;
         let concurrency = parse_num(&flags, "concurrency", 16)?.max(1);
@@ -382,11 +385,21 @@ mod measure {
             Ok(ClientCaller(client))
         };
         if flag(&flags, "interleave").is_some() {
-            let batch = parse_num(&flags, "batch", (concurrency * 20).max(1_000))?.max(1);
-            let (client, raw) = (client()?, RawCaller::new(&base_url)?);
-            let report = runtime.block_on(interleave(client, raw, requests, concurrency, warmup, batch))?;
+            let batch = parse_num(&flags, "batch", (concurrency * 10).max(500))?.max(1);
+            let control = flag(&flags, "control").is_some();
+            let raw = || RawCaller::new(&base_url);
+            let report = if control {
+                // Raw hyper against itself: the spread this measurement has when the two sides
+                // do exactly the same work.
+                runtime.block_on(interleave(raw, raw, requests, concurrency, warmup, batch))?
+            } else {
+                runtime.block_on(interleave(&client, raw, requests, concurrency, warmup, batch))?
+            };
             drop(runtime);
             drop(server);
+            if control {
+                println!("mode: control (raw hyper against raw hyper, in the \"client\" lines)");
+            }
             println!("mode: interleaved (client and raw hyper in alternating batches, one process)");
             println!("base url: {base_url}");
             println!("requests per mode: {requests}");
@@ -460,27 +473,48 @@ mod measure {
         median_pair_ratio: f64,
     }
 
-    /// Both modes in this process, in alternating batches (ABBA), each with its own pool: a
-    /// change in machine load lasts longer than a batch, so it hits both modes alike.
-    async fn interleave(
-        client: ClientCaller,
-        raw: RawCaller,
+    /// Both modes in this process, in alternating batches (ABBA): a change in machine load
+    /// lasts longer than a batch, so it hits both modes alike. Each pair of batches runs on new
+    /// clients with new pools: where the runtime happens to place a pool's connection tasks
+    /// (with the caller's task on one worker, or across both) moves throughput by up to 10 %
+    /// for as long as the pool lives, so a pool per pair turns that into noise the median
+    /// removes, instead of a bias that lasts the whole run.
+    async fn interleave<A: Caller, B: Caller>(
+        new_client: impl Fn() -> Result<A, BoxError>,
+        new_raw: impl Fn() -> Result<B, BoxError>,
         requests: usize,
         concurrency: usize,
         warmup: usize,
         batch: usize,
     ) -> Result<Interleaved, BoxError> {
+        let (client, raw) = (new_client()?, new_raw()?);
         client.call().await?;
         raw.call().await?;
         run(&client, warmup, concurrency).await?;
         run(&raw, warmup, concurrency).await?;
+        drop((client, raw));
         let (mut client_time, mut raw_time) = (Duration::ZERO, Duration::ZERO);
         let (mut done, mut pair) = (0, 0);
         let mut ratios = Vec::new();
         while done < requests {
             let n = batch.min(requests - done);
-            let mut times = [Duration::ZERO; 2];
             let order = if pair % 2 == 0 { [0, 1] } else { [1, 0] };
+            let (client, raw) = if order[0] == 0 {
+                let client = new_client()?;
+                (client, new_raw()?)
+            } else {
+                let raw = new_raw()?;
+                (new_client()?, raw)
+            };
+            // Untimed: open the pools' connections, in the order the batches run.
+            for mode in order {
+                if mode == 0 {
+                    run(&client, 2 * concurrency, concurrency).await?;
+                } else {
+                    run(&raw, 2 * concurrency, concurrency).await?;
+                }
+            }
+            let mut times = [Duration::ZERO; 2];
             for mode in order {
                 let started = Instant::now();
                 if mode == 0 {

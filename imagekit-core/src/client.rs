@@ -198,6 +198,16 @@ impl Client {
         operation: &Operation<T>,
         options: &CallOptions,
     ) -> Result<ApiResponse<T>, Error> {
+        operation.parse_response(self.final_answer(operation, options).await?)
+    }
+
+    /// Sends an operation, retrying as the policy says, and returns the answer to read: that of
+    /// the last attempt. The deadline, when there is one and a sleeper to time it, bounds it all.
+    async fn final_answer<T>(
+        &self,
+        operation: &Operation<T>,
+        options: &CallOptions,
+    ) -> Result<HttpResponse, Error> {
         let deadline = options.deadline.or(self.config.deadline);
         let span = CallSpan::new(operation.name());
         // The attempts future is built inside each arm, never held in a local: a local would be
@@ -220,16 +230,20 @@ impl Client {
     }
 
     /// Runs a [`Call`]'s parts. One future holds them, each once: a call's future is allocated
-    /// per call, and wrappers that move the operation again would double its size.
+    /// per call, and wrappers that move the operation again would double its size. The answer
+    /// is read last, by `read`, so a large value is built where it is returned.
     async fn run_call<T, U>(
         &self,
         operation: Result<Operation<T>, Error>,
         options: CallOptions,
-        finish: fn(ApiResponse<T>) -> U,
+        read: impl FnOnce(&Operation<T>, HttpResponse) -> Result<U, Error>,
     ) -> Result<U, Error> {
         // Borrowed in place, not moved into a local: the future then holds the operation once.
         match operation {
-            Ok(ref operation) => self.execute(operation, &options).await.map(finish),
+            Ok(ref operation) => match self.final_answer(operation, &options).await {
+                Ok(response) => read(operation, response),
+                Err(error) => Err(error),
+            },
             Err(error) => Err(error),
         }
     }
@@ -239,7 +253,7 @@ impl Client {
         operation: &Operation<T>,
         options: &CallOptions,
         span: &CallSpan,
-    ) -> Result<ApiResponse<T>, Error> {
+    ) -> Result<HttpResponse, Error> {
         let config = &*self.config;
         let policy = options.retry.as_ref().unwrap_or(&config.retry);
         let timeout = options.timeout.or(config.timeout);
@@ -266,11 +280,11 @@ impl Client {
                     span.answered(response);
                     // A success is never retried: skip the policy on the common path.
                     if response.status().is_success() {
-                        return operation.parse_response(outcome?);
+                        return Ok(outcome?);
                     }
                 }
                 let Some(sleeper) = config.sleeper.as_ref().filter(|_| resendable) else {
-                    return operation.parse_response(outcome?);
+                    return Ok(outcome?);
                 };
                 let attempt = match &outcome {
                     Ok(response) => Attempt::Answered(response.status(), response.headers()),
@@ -278,7 +292,7 @@ impl Client {
                 };
                 match policy.decide(retries_done, operation.is_idempotent(), attempt, jitter_random()) {
                     RetryDecision::RetryAfter(wait) => (sleeper, wait),
-                    _ => return operation.parse_response(outcome?),
+                    _ => return Ok(outcome?),
                 }
             };
             sleeper.sleep(wait).await;
@@ -369,7 +383,7 @@ impl<'c, T> Call<'c, T> {
     where
         T: 'c,
     {
-        self.client.run_call(self.operation, self.options, ApiResponse::into_data)
+        self.client.run_call(self.operation, self.options, Operation::parse_data)
     }
 
     /// Sends the call and returns its value with status, headers, request id, rate limits and body.
@@ -377,7 +391,7 @@ impl<'c, T> Call<'c, T> {
     where
         T: 'c,
     {
-        self.client.run_call(self.operation, self.options, |response| response)
+        self.client.run_call(self.operation, self.options, Operation::parse_response)
     }
 
     /// The operation this call would run, for driving it with your own I/O.

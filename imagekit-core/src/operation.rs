@@ -436,6 +436,23 @@ impl<T> Operation<T> {
         Ok(request)
     }
 
+    /// Reads a response into its value alone: [`Operation::parse_response`] without keeping
+    /// the metadata of a success (errors carry it as always).
+    pub fn parse_data(&self, response: HttpResponse) -> Result<T, Error> {
+        let status = response.status();
+        if !status.is_success() {
+            return self.parse_response(response).map(ApiResponse::into_data);
+        }
+        match (self.decode)(status, response.body()) {
+            Ok(data) => Ok(data),
+            Err((path, source)) => {
+                let (parts, body) = response.into_parts();
+                let meta = ResponseMeta::new(parts.status, parts.headers, body);
+                Err(Error::Decode(Box::new(DecodeError::new(path, source, meta))))
+            }
+        }
+    }
+
     /// Reads a response: a success status decodes into `T`, anything else is an [`ApiError`].
     pub fn parse_response(&self, response: HttpResponse) -> Result<ApiResponse<T>, Error> {
         let (parts, body) = response.into_parts();
