@@ -1,7 +1,7 @@
 //! The client: configuration, credentials, and the driver that runs operations.
 
 use std::fmt;
-use std::future::{Future, IntoFuture};
+use std::future::IntoFuture;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,11 +13,9 @@ use crate::error::Error;
 use crate::operation::Operation;
 use crate::resources::files::Files;
 use crate::response::ApiResponse;
-use crate::retry::{Attempt, RetryDecision, RetryPolicy, Sleep, jitter_random};
-use crate::telemetry::CallSpan;
-use crate::transport::{
-    BoxFuture, HttpResponse, HttpTransport, MaybeSend, TransportError, TransportErrorKind,
-};
+use crate::retry::{RetryPolicy, Sleep};
+pub use crate::send::CallFuture;
+use crate::transport::{HttpResponse, HttpTransport, TransportError, TransportErrorKind};
 
 /// The default API base URL.
 pub const DEFAULT_API_BASE_URL: &str = "https://api.imagekit.io";
@@ -192,116 +190,18 @@ impl Client {
     }
 
     /// Runs one operation: build the request, send it, retry as the policy says, read the
-    /// answer. The deadline, when there is one and a sleeper to time it, bounds all of it.
-    pub async fn execute<T>(
+    /// answer with its metadata. The deadline, when there is one and a sleeper to time it,
+    /// bounds all of it. This is what a [`Call`] runs; it is public for operations built by hand.
+    pub fn execute<T>(
         &self,
-        operation: &Operation<T>,
-        options: &CallOptions,
-    ) -> Result<ApiResponse<T>, Error> {
-        operation.parse_response(self.final_answer(operation, options).await?)
-    }
-
-    /// Sends an operation, retrying as the policy says, and returns the answer to read: that of
-    /// the last attempt. The deadline, when there is one and a sleeper to time it, bounds it all.
-    async fn final_answer<T>(
-        &self,
-        operation: &Operation<T>,
-        options: &CallOptions,
-    ) -> Result<HttpResponse, Error> {
-        let deadline = options.deadline.or(self.config.deadline);
-        let span = CallSpan::new(operation.name());
-        // The attempts future is built inside each arm, never held in a local: a local would be
-        // kept beside the awaited copy, doubling the size of every call's future.
-        match (deadline, &self.config.sleeper) {
-            // Boxed on this branch only: inline, the deadline's copy of the attempts would double
-            // the size of every call's future, and a call's future is allocated per call.
-            (Some(limit), Some(sleeper)) => {
-                let attempts = Box::pin(span.run(self.attempts(operation, options, &span)));
-                match first_of(attempts, sleeper.sleep(limit)).await {
-                    Some(outcome) => outcome,
-                    None => Err(Error::Transport(TransportError::with_message(
-                        TransportErrorKind::Timeout,
-                        format!("the call's deadline of {} ms passed", limit.as_millis()),
-                    ))),
-                }
-            }
-            _ => span.run(self.attempts(operation, options, &span)).await,
-        }
-    }
-
-    /// Runs a [`Call`]'s parts. One future holds them, each once: a call's future is allocated
-    /// per call, and wrappers that move the operation again would double its size. The answer
-    /// is read last, by `read`, so a large value is built where it is returned.
-    async fn run_call<T, U>(
-        &self,
-        operation: Result<Operation<T>, Error>,
+        operation: Operation<T>,
         options: CallOptions,
-        read: impl FnOnce(&Operation<T>, HttpResponse) -> Result<U, Error>,
-    ) -> Result<U, Error> {
-        // Borrowed in place, not moved into a local: the future then holds the operation once.
-        match operation {
-            Ok(ref operation) => match self.final_answer(operation, &options).await {
-                Ok(response) => read(operation, response),
-                Err(error) => Err(error),
-            },
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn attempts<T>(
-        &self,
-        operation: &Operation<T>,
-        options: &CallOptions,
-        span: &CallSpan,
-    ) -> Result<HttpResponse, Error> {
-        let config = &*self.config;
-        let policy = options.retry.as_ref().unwrap_or(&config.retry);
-        let timeout = options.timeout.or(config.timeout);
-        let mut retries_done = 0;
-        // A body that cannot be produced again (a one-shot stream) allows one attempt only.
-        let resendable = operation.body().can_resend();
-        loop {
-            span.attempt(retries_done + 1);
-            // The answer lives in this block only, so the call's future does not keep room for
-            // it while it waits to retry.
-            let (sleeper, wait) = {
-                let request_options = operation.request_options(self, timeout);
-                // Only the transport's future is held while it runs, not the request it took.
-                let sending = if operation.body().is_streamed() {
-                    let request = operation.build_streaming_request(self)?;
-                    config.transport.send_streaming_with(request, request_options)
-                } else {
-                    let request = operation.build_request(self)?;
-                    config.transport.send_with(request, request_options)
-                };
-                let outcome = sending.await;
-                let outcome = outcome.and_then(|r| self.check_size(r));
-                if let Ok(response) = &outcome {
-                    span.answered(response);
-                    // A success is never retried: skip the policy on the common path.
-                    if response.status().is_success() {
-                        return Ok(outcome?);
-                    }
-                }
-                let Some(sleeper) = config.sleeper.as_ref().filter(|_| resendable) else {
-                    return Ok(outcome?);
-                };
-                let attempt = match &outcome {
-                    Ok(response) => Attempt::Answered(response.status(), response.headers()),
-                    Err(error) => Attempt::Failed(error),
-                };
-                match policy.decide(retries_done, operation.is_idempotent(), attempt, jitter_random()) {
-                    RetryDecision::RetryAfter(wait) => (sleeper, wait),
-                    _ => return Ok(outcome?),
-                }
-            };
-            sleeper.sleep(wait).await;
-            retries_done += 1;
-        }
+    ) -> CallFuture<'_, T, ApiResponse<T>> {
+        CallFuture::new(self, Ok(operation), options, Operation::parse_response)
     }
 
     /// Enforces the body cap for transports that did not (the hyper transport stops reading).
-    fn check_size(&self, response: HttpResponse) -> Result<HttpResponse, TransportError> {
+    pub(crate) fn check_size(&self, response: HttpResponse) -> Result<HttpResponse, TransportError> {
         let cap = self.config.max_response_bytes;
         if response.body().len() as u64 > cap {
             return Err(TransportError::with_message(
@@ -311,18 +211,6 @@ impl Client {
         }
         Ok(response)
     }
-}
-
-/// Runs `work` until `timer` fires first; `None` if it did. Runtime-agnostic.
-async fn first_of<F: std::future::Future>(work: F, mut timer: BoxFuture<'static, ()>) -> Option<F::Output> {
-    let mut work = std::pin::pin!(work);
-    std::future::poll_fn(|cx| {
-        if let std::task::Poll::Ready(output) = work.as_mut().poll(cx) {
-            return std::task::Poll::Ready(Some(output));
-        }
-        timer.as_mut().poll(cx).map(|()| None)
-    })
-    .await
 }
 
 impl fmt::Debug for Client {
@@ -379,19 +267,13 @@ impl<'c, T> Call<'c, T> {
     }
 
     /// Sends the call and returns its typed value.
-    pub fn send(self) -> impl Future<Output = Result<T, Error>> + 'c
-    where
-        T: 'c,
-    {
-        self.client.run_call(self.operation, self.options, Operation::parse_data)
+    pub fn send(self) -> CallFuture<'c, T, T> {
+        CallFuture::new(self.client, self.operation, self.options, Operation::parse_data)
     }
 
     /// Sends the call and returns its value with status, headers, request id, rate limits and body.
-    pub fn send_with_meta(self) -> impl Future<Output = Result<ApiResponse<T>, Error>> + 'c
-    where
-        T: 'c,
-    {
-        self.client.run_call(self.operation, self.options, Operation::parse_response)
+    pub fn send_with_meta(self) -> CallFuture<'c, T, ApiResponse<T>> {
+        CallFuture::new(self.client, self.operation, self.options, Operation::parse_response)
     }
 
     /// The operation this call would run, for driving it with your own I/O.
@@ -409,12 +291,13 @@ impl<T> fmt::Debug for Call<'_, T> {
     }
 }
 
-impl<'c, T: MaybeSend + 'c> IntoFuture for Call<'c, T> {
+// The future is named, not boxed: awaiting a call allocates nothing of its own.
+impl<'c, T> IntoFuture for Call<'c, T> {
     type Output = Result<T, Error>;
-    type IntoFuture = BoxFuture<'c, Result<T, Error>>;
+    type IntoFuture = CallFuture<'c, T, T>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 

@@ -43,19 +43,19 @@ impl CallSpan {
         }
     }
 
-    /// Runs `work` inside the span. Not an `async fn`: that would hold `work` twice (the
-    /// argument and the awaited future), doubling the size of every call's future.
+    /// Enters the span for as long as the guard lives (one poll of the call's future).
     #[cfg(feature = "tracing")]
-    pub(crate) fn run<F: std::future::Future>(
-        &self,
-        work: F,
-    ) -> impl std::future::Future<Output = F::Output> {
-        tracing::Instrument::instrument(work, self.span.clone())
+    pub(crate) fn enter(&self) -> tracing::span::Entered<'_> {
+        self.span.enter()
     }
 
-    /// Runs `work`: without the `tracing` feature there is no span to enter.
+    /// Nothing to enter without the `tracing` feature.
     #[cfg(not(feature = "tracing"))]
-    pub(crate) fn run<F: std::future::Future>(&self, work: F) -> F {
-        work
+    pub(crate) fn enter(&self) -> NotEntered {
+        NotEntered
     }
 }
+
+/// What entering a span gives without the `tracing` feature: nothing to leave.
+#[cfg(not(feature = "tracing"))]
+pub(crate) struct NotEntered;

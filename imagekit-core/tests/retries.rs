@@ -95,13 +95,13 @@ async fn unsafe_operations_retry_only_when_nothing_was_sent() {
     let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
     let client = client(&transport, &sleep);
     transport.push_response(status(500));
-    let error = client.execute(&create_something(), &CallOptions::default()).await.unwrap_err();
+    let error = client.execute(create_something(), CallOptions::default()).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(transport.request_count(), 1, "a POST is not repeated after a 500");
 
     transport.push_error(TransportError::timeout("slow"));
     assert!(matches!(
-        client.execute(&create_something(), &CallOptions::default()).await,
+        client.execute(create_something(), CallOptions::default()).await,
         Err(Error::Transport(_))
     ));
     assert_eq!(transport.request_count(), 2, "nor after a timeout: it may have been processed");
@@ -110,7 +110,7 @@ async fn unsafe_operations_retry_only_when_nothing_was_sent() {
         .push_error(TransportError::connect("refused"))
         .push_response(fixtures::rate_limited())
         .push_json(201, serde_json::json!({"id": "t1"}));
-    let created = client.execute(&create_something(), &CallOptions::default()).await.unwrap();
+    let created = client.execute(create_something(), CallOptions::default()).await.unwrap();
     assert_eq!(created.data["id"], "t1");
     assert_eq!(transport.request_count(), 5, "connect failures and 429s are retried for every operation");
 }
@@ -249,4 +249,38 @@ async fn posts_that_are_idempotent_by_nature_retry_and_others_do_not() {
     let copy = imagekit_core::resources::files::CopyFile::new("/a.jpg", "/b/");
     assert!(client.files().copy(copy).await.is_err());
     assert_eq!(transport.request_count(), 5, "a copy may have happened: not repeated");
+}
+
+/// A call's future is named (no box) and `Send`, so it can be stored in a struct or spawned.
+#[test]
+fn call_futures_are_named_and_send() {
+    fn assert_send<F: Send>(future: F) -> F {
+        future
+    }
+    let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+    let client = client(&transport, &sleep);
+    let _named: imagekit_core::CallFuture<'_, imagekit_core::models::File, imagekit_core::models::File> =
+        assert_send(std::future::IntoFuture::into_future(client.files().get("f")));
+    let _with_meta = assert_send(client.files().get("f").send_with_meta());
+    assert_eq!(transport.request_count(), 0, "nothing is sent until the future is polled");
+}
+
+/// Polling a call's future again after it finished is a caller's mistake; it answers with an
+/// error instead of panicking, and sends nothing more.
+#[tokio::test]
+async fn a_finished_call_polled_again_is_an_error_not_a_panic() {
+    let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
+    transport.push_response(fixtures::ok(fixtures::file()));
+    let client = client(&transport, &sleep);
+    let mut call = std::pin::pin!(client.files().get(fixtures::FILE_ID).send());
+    assert!(call.as_mut().await.is_ok());
+    let again = std::future::poll_fn(|cx| std::task::Poll::Ready(call.as_mut().poll(cx))).await;
+    assert!(matches!(again, std::task::Poll::Ready(Err(Error::InvalidInput(_)))), "{again:?}");
+
+    // The same for a call whose input was refused before anything was sent.
+    let mut refused = std::pin::pin!(client.files().get("").send());
+    assert!(matches!(refused.as_mut().await, Err(Error::InvalidInput(_))));
+    let again = std::future::poll_fn(|cx| std::task::Poll::Ready(refused.as_mut().poll(cx))).await;
+    assert!(matches!(again, std::task::Poll::Ready(Err(Error::InvalidInput(_)))));
+    assert_eq!(transport.request_count(), 1);
 }

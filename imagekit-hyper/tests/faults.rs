@@ -268,7 +268,7 @@ async fn a_reset_connection_is_an_io_error_retried_for_safe_operations_only() {
     let server = serve(vec![Fault::Reset, ok()]).await;
     let create =
         Operation::<serde_json::Value>::json("create-something", Method::POST, ApiPath::new("/v1/things"));
-    let outcome = client(&server).execute(&create, &CallOptions::default()).await;
+    let outcome = client(&server).execute(create, CallOptions::default()).await;
     assert_eq!(transport_kind(&outcome), TransportErrorKind::Io);
     assert_eq!(server.attempts.load(Ordering::SeqCst), 1);
 }

@@ -584,7 +584,7 @@ impl<'c> UploadCall<'c> {
     pub async fn send_with_meta(self) -> Result<ApiResponse<UploadOutcome>, Error> {
         let client = self.client;
         let (operation, options) = self.build()?;
-        client.execute(&operation, &options).await
+        client.execute(operation, options).await
     }
 }
 
