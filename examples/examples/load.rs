@@ -410,6 +410,8 @@ mod measure {
             println!("raw requests/s: {:.1}", report.raw_rps);
             println!("median batch-pair ratio: {:.3}", report.median_pair_ratio);
             println!("ratio: {:.3}", report.client_rps / report.raw_rps);
+            println!("client cpu us/request: {:.2}", report.client_cpu_us);
+            println!("raw cpu us/request: {:.2}", report.raw_cpu_us);
             return Ok(());
         }
         let report = if raw {
@@ -471,6 +473,9 @@ mod measure {
         client_rps: f64,
         raw_rps: f64,
         median_pair_ratio: f64,
+        /// CPU time (user and system, all threads) per call while each mode's batches ran.
+        client_cpu_us: f64,
+        raw_cpu_us: f64,
     }
 
     /// Both modes in this process, in alternating batches (ABBA): a change in machine load
@@ -494,6 +499,7 @@ mod measure {
         run(&raw, warmup, concurrency).await?;
         drop((client, raw));
         let (mut client_time, mut raw_time) = (Duration::ZERO, Duration::ZERO);
+        let mut cpu = [Duration::ZERO; 2];
         let (mut done, mut pair) = (0, 0);
         let mut ratios = Vec::new();
         while done < requests {
@@ -516,13 +522,14 @@ mod measure {
             }
             let mut times = [Duration::ZERO; 2];
             for mode in order {
-                let started = Instant::now();
+                let (started, cpu_before) = (Instant::now(), cpu_time());
                 if mode == 0 {
                     run(&client, n, concurrency).await?;
                 } else {
                     run(&raw, n, concurrency).await?;
                 }
                 times[mode] = started.elapsed();
+                cpu[mode] += cpu_time().saturating_sub(cpu_before);
             }
             client_time += times[0];
             raw_time += times[1];
@@ -536,6 +543,8 @@ mod measure {
             client_rps: requests as f64 / client_time.as_secs_f64(),
             raw_rps: requests as f64 / raw_time.as_secs_f64(),
             median_pair_ratio,
+            client_cpu_us: cpu[0].as_secs_f64() * 1e6 / requests as f64,
+            raw_cpu_us: cpu[1].as_secs_f64() * 1e6 / requests as f64,
         })
     }
 
@@ -570,7 +579,6 @@ mod compare {
     struct Run {
         rps: f64,
         rss_kib: f64,
-        cpu_us: f64,
         cold_ms: f64,
     }
 
@@ -625,7 +633,6 @@ mod compare {
         Ok(Run {
             rps: field(&out, "requests/s:")?,
             rss_kib: field(&out, "peak rss KiB:")?,
-            cpu_us: field(&out, "cpu us/request:")?,
             cold_ms: field(&out, "cold start ms:")?,
         })
     }
@@ -637,6 +644,9 @@ mod compare {
         ratio: f64,
         aggregate_ratio: f64,
         separate_ratio: f64,
+        control_ratio: f64,
+        client_cpu_us: f64,
+        raw_cpu_us: f64,
         client: Vec<Run>,
         raw: Vec<Run>,
     }
@@ -678,13 +688,18 @@ mod compare {
                 "--concurrency".into(),
                 c.to_string(),
             ];
-            let out = child(&[args, extra.clone()].concat())?;
+            let out = child(&[args.clone(), extra.clone()].concat())?;
             let (client_rps, raw_rps) = (field(&out, "client requests/s:")?, field(&out, "raw requests/s:")?);
             let (ratio, aggregate_ratio) = (field(&out, "median batch-pair ratio:")?, field(&out, "ratio:")?);
+            let (client_cpu_us, raw_cpu_us) =
+                (field(&out, "client cpu us/request:")?, field(&out, "raw cpu us/request:")?);
             println!(
                 "C={c:<3} interleaved: client {client_rps:>9.1} req/s, raw {raw_rps:>9.1} req/s, \
                  median batch-pair ratio {ratio:.3}, aggregate {aggregate_ratio:.3}"
             );
+            let control = child(&[args, vec!["--control".into()]].concat())?;
+            let control_ratio = field(&control, "median batch-pair ratio:")?;
+            println!("C={c:<3} control (raw hyper against itself): median batch-pair ratio {control_ratio:.3}");
             let (mut client, mut raw, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
             for round in 0..rounds {
                 // ABBA ordering, so a drift in machine load does not favour either side.
@@ -713,6 +728,9 @@ mod compare {
                 ratio,
                 aggregate_ratio,
                 separate_ratio,
+                control_ratio,
+                client_cpu_us,
+                raw_cpu_us,
                 client,
                 raw,
             });
@@ -721,30 +739,32 @@ mod compare {
 
         println!();
         println!(
-            "ratio: client/raw throughput, median over batch pairs of the interleaved run; \
-             RSS, CPU and cold start: medians of the separate runs"
+            "ratio: client/raw throughput, median over batch pairs of the interleaved run; control: the same \
+             measure of raw hyper against itself; CPU: per call over the interleaved batches; RSS and cold \
+             start: medians of the separate runs"
         );
         println!(
-            "| C | client req/s | raw hyper req/s | ratio | aggregate ratio | separate-runs ratio | \
-             client peak RSS | raw peak RSS | client CPU us/call | raw CPU us/call | client cold start | raw cold start |"
+            "| C | client req/s | raw hyper req/s | ratio | control ratio | aggregate ratio | separate-runs ratio | \
+             client CPU us/call | raw CPU us/call | client peak RSS | raw peak RSS | client cold start | raw cold start |"
         );
-        println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         let mut worst = f64::INFINITY;
         for row in &rows {
             let m = |v: &[Run], f: fn(&Run) -> f64| median(v.iter().map(f).collect());
             worst = worst.min(row.ratio);
             println!(
-                "| {} | {:.0} | {:.0} | {:.3} | {:.3} | {:.3} | {:.1} MiB | {:.1} MiB | {:.1} | {:.1} | {:.1} ms | {:.1} ms |",
+                "| {} | {:.0} | {:.0} | {:.3} | {:.3} | {:.3} | {:.3} | {:.1} | {:.1} | {:.1} MiB | {:.1} MiB | {:.1} ms | {:.1} ms |",
                 row.concurrency,
                 row.client_rps,
                 row.raw_rps,
                 row.ratio,
+                row.control_ratio,
                 row.aggregate_ratio,
                 row.separate_ratio,
+                row.client_cpu_us,
+                row.raw_cpu_us,
                 m(&row.client, |r| r.rss_kib) / 1024.0,
                 m(&row.raw, |r| r.rss_kib) / 1024.0,
-                m(&row.client, |r| r.cpu_us),
-                m(&row.raw, |r| r.cpu_us),
                 m(&row.client, |r| r.cold_ms),
                 m(&row.raw, |r| r.cold_ms),
             );
