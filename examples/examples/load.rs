@@ -699,7 +699,9 @@ mod compare {
             );
             let control = child(&[args, vec!["--control".into()]].concat())?;
             let control_ratio = field(&control, "median batch-pair ratio:")?;
-            println!("C={c:<3} control (raw hyper against itself): median batch-pair ratio {control_ratio:.3}");
+            println!(
+                "C={c:<3} control (raw hyper against itself): median batch-pair ratio {control_ratio:.3}"
+            );
             let (mut client, mut raw, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
             for round in 0..rounds {
                 // ABBA ordering, so a drift in machine load does not favour either side.
