@@ -12,7 +12,7 @@ use crate::deadline::Deadlines;
 use bytes::Bytes;
 use futures_core::Stream;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use hyper::body::{Frame, SizeHint};
+use hyper::body::{Body as _, Frame, SizeHint};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::{Client as PooledClient, ResponseFuture};
@@ -288,11 +288,10 @@ async fn receive(responding: ResponseFuture, cap: usize) -> Result<HttpResponse,
             format!("the response body is over the {cap}-byte cap"),
         )
     };
-    // Refuse early when the server announces too much, and stop reading past the cap when
-    // it does not, so memory never holds more than the cap.
-    let announced =
-        parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    if announced.is_some_and(|len| len > cap as u64) {
+    // Refuse early when the server announces too much (hyper reads `Content-Length` into the
+    // body's size hint), and stop reading past the cap when it does not, so memory never holds
+    // more than the cap.
+    if body.size_hint().lower() > cap as u64 {
         return Err(too_large());
     }
     let body = match Limited::new(body, cap).collect().await {
