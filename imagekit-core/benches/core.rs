@@ -14,10 +14,14 @@
 //! * `parse/*`: reading a 200 answer (one ~1.5 KB File, or a list of 1000) into the model,
 //!   through `Operation::parse_response` as the client does, and `serde_json::from_slice` alone
 //!   on the same bytes as the floor (same inputs and batching; dropping the result is not timed).
+//! * `call/*`: a whole get-file-version-details call through the client (`.await` on the call:
+//!   describe, build the request, hand it to the transport, read the answer into a `File`)
+//!   against a transport that answers at once from memory, so no I/O is timed; `call/by_hand`
+//!   does the same work without the client (a request built by hand, the same transport
+//!   answer, `serde_json::from_slice`), the floor to compare.
 //! * `sign/build_src_chained`: `UrlBuilder::build_src` on options parsed once (as a port of a
 //!   Node `buildSrc` call would hold them): a chained transformation in the path, signed with an
 //!   expiry. `sign/url_hmac_sha1` is the same URL built and signed by hand, the floor to compare.
-//!   It switches to `imagekit_core::url` once that lands.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
@@ -30,7 +34,9 @@ use hmac::{Hmac, Mac};
 use http::header::{CONTENT_TYPE, HeaderValue};
 use imagekit_core::Client;
 use imagekit_core::models::File;
-use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+use imagekit_core::transport::{
+    BoxFuture, HttpRequest, HttpResponse, HttpTransport, RequestOptions, TransportError,
+};
 use imagekit_mock::fixtures::{self, FILE_ID, VERSION_2_ID};
 
 // ---- a counting allocator ------------------------------------------------------------------
@@ -124,7 +130,68 @@ fn thousand_files() -> Bytes {
     Bytes::from(serde_json::to_vec(&list).expect("encode"))
 }
 
+/// Answers every request at once with a 200 and the one-File body, as a transport hands an
+/// answer over (headers and body built per answer); nothing else.
+#[derive(Debug)]
+struct InMemory(Bytes);
+
+impl InMemory {
+    fn answer(&self, request: &HttpRequest) -> HttpResponse {
+        black_box(request);
+        answer(self.0.clone())
+    }
+}
+
+#[async_trait::async_trait]
+impl HttpTransport for InMemory {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        Ok(self.answer(&request))
+    }
+
+    // Takes the per-request options as a value, as imagekit-hyper does, rather than through
+    // the request's extensions (the default).
+    fn send_with<'a>(
+        &'a self,
+        request: HttpRequest,
+        options: RequestOptions,
+    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
+        black_box(options);
+        let answer = self.answer(&request);
+        Box::pin(std::future::ready(Ok(answer)))
+    }
+}
+
 // ---- the operations measured -----------------------------------------------------------------
+
+/// One call through the client; the in-memory transport answers in the first poll.
+fn call_through_client(client: &Client) -> File {
+    let call = std::future::IntoFuture::into_future(client.files().versions().get(FILE_ID, VERSION_2_ID));
+    futures_util::FutureExt::now_or_never(call).expect("answered at once").expect("file")
+}
+
+/// The same call by hand: the request a bare HTTP client would send, the same answer, serde.
+fn call_by_hand(transport: &InMemory, authorization: &HeaderValue) -> File {
+    let uri = format!("https://api.imagekit.io/v1/files/{FILE_ID}/versions/{VERSION_2_ID}");
+    let request = http::Request::get(uri)
+        .header(http::header::AUTHORIZATION, authorization.clone())
+        .header(http::header::USER_AGENT, HeaderValue::from_static(imagekit_core::client::DEFAULT_USER_AGENT))
+        .header(http::header::ACCEPT, HeaderValue::from_static("application/json"))
+        .body(Bytes::new())
+        .expect("request");
+    let response = transport.answer(&request);
+    serde_json::from_slice::<File>(response.body()).expect("file")
+}
+
+fn in_memory() -> (Client, InMemory, HeaderValue) {
+    let client = Client::builder()
+        .private_key("private_bench_key=")
+        .transport(InMemory(one_file()))
+        .build()
+        .expect("client");
+    let mut authorization = HeaderValue::from_static("Basic cHJpdmF0ZV9iZW5jaF9rZXk9Og==");
+    authorization.set_sensitive(true);
+    (client, InMemory(one_file()), authorization)
+}
 
 fn build_request(client: &Client) -> HttpRequest {
     let operation = client.files().versions().get(FILE_ID, VERSION_2_ID).into_operation().expect("op");
@@ -206,6 +273,9 @@ fn allocation_table() {
         "request/build_only",
         allocations(10_000, || get.to_http_request(&client, Some(Duration::from_secs(60))).expect("request")),
     ));
+    let (through, by_hand, authorization) = in_memory();
+    rows.push(("call/through_client", allocations(10_000, || call_through_client(&through))));
+    rows.push(("call/by_hand", allocations(10_000, || call_by_hand(&by_hand, &authorization))));
     let mut pending = responses(&one, 10_001).into_iter();
     rows.push((
         "parse/file",
@@ -251,6 +321,9 @@ fn benches(c: &mut Criterion) {
     c.bench_function("request/build_only", |b| {
         b.iter(|| get.to_http_request(black_box(&client), Some(Duration::from_secs(60))).expect("request"))
     });
+    let (through, by_hand, authorization) = in_memory();
+    c.bench_function("call/through_client", |b| b.iter(|| call_through_client(black_box(&through))));
+    c.bench_function("call/by_hand", |b| b.iter(|| call_by_hand(black_box(&by_hand), &authorization)));
     c.bench_function("parse/file", |b| {
         b.iter_batched(
             || answer(one.clone()),
