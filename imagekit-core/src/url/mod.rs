@@ -388,18 +388,22 @@ impl UrlBuilder {
         } else {
             sign::NO_EXPIRY
         };
-        let to_sign = sign::url_string_to_sign(&final_url, &opts.url_endpoint, expiry);
-        let signature = sign::hmac_sha1_hex(self.private_key.as_bytes(), to_sign.as_bytes());
+        let mut digits = [0u8; 20];
+        let expiry_digits = sign::decimal(expiry, &mut digits);
+        let signature =
+            sign::url_signature(self.private_key.as_bytes(), &final_url, &opts.url_endpoint, expiry_digits);
 
         let separator = if whatwg::serialized_url_has_search_params(&final_url) { '&' } else { '?' };
         final_url.push(separator);
         if expiry != sign::NO_EXPIRY {
             final_url.push_str("ik-t=");
-            final_url.push_str(&expiry.to_string());
+            final_url.push_str(expiry_digits);
             final_url.push('&');
         }
         final_url.push_str("ik-s=");
-        final_url.push_str(&signature);
+        if let Some(signature) = signature {
+            sign::push_hex(&signature, &mut final_url);
+        }
         Ok(final_url)
     }
 
