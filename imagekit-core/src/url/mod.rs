@@ -384,7 +384,7 @@ impl UrlBuilder {
             sign::NO_EXPIRY
         };
         let mut digits = [0u8; 20];
-        let expiry_digits = sign::decimal(expiry, &mut digits);
+        let expiry_digits = decimal(expiry, &mut digits);
         let signature =
             sign::url_signature(self.private_key.as_bytes(), &final_url, &opts.url_endpoint, expiry_digits);
 
@@ -488,6 +488,20 @@ fn capacity_hint(opts: &SrcOptions) -> usize {
     // keys; this is `?ik-t=<10 digits>&ik-s=<40 hex digits>` and some slack.
     const SIGNATURE: usize = 72;
     opts.url_endpoint.len() + opts.src.len() + query + rendered_len_hint(&opts.transformation) + SIGNATURE
+}
+
+/// The decimal digits of `n`, written into `buf`.
+pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[start..]).unwrap_or_default()
 }
 
 /// The system clock in Unix seconds, or `None` where there is none.

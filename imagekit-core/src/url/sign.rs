@@ -1,6 +1,8 @@
 //! HMAC helpers shared by URL signing and client-side upload authentication.
 
 use hmac::{Hmac, Mac};
+
+use super::decimal;
 use sha1::Sha1;
 
 /// The expiry the SDKs sign with when a URL should never expire; it is left out of the URL.
@@ -26,24 +28,15 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
 /// Appends the lowercase hex of `bytes` to `out`.
 pub(crate) fn push_hex(bytes: &[u8], out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    for b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0x0f)]));
-    }
-}
-
-/// The decimal digits of `n`, written into `buf`.
-pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
-    let mut start = buf.len();
-    loop {
-        start -= 1;
-        buf[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
+    // A stack buffer and one push_str per 32 bytes, rather than a push per digit.
+    let mut buf = [0u8; 64];
+    for chunk in bytes.chunks(32) {
+        for (pair, b) in buf.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = HEX[usize::from(b >> 4)];
+            pair[1] = HEX[usize::from(b & 0x0f)];
         }
+        out.push_str(std::str::from_utf8(&buf[..chunk.len() * 2]).unwrap_or_default());
     }
-    std::str::from_utf8(&buf[start..]).unwrap_or_default()
 }
 
 /// The string ImageKit verifies for a signed URL: the URL without the endpoint prefix,
@@ -68,6 +61,15 @@ pub(crate) fn url_signature(key: &[u8], url: &str, url_endpoint: &str, expiry: &
 /// taken as the endpoint's own when it already ends with one): the text before and after.
 /// `(url, "")` when there is none.
 fn split_at_endpoint<'u>(url: &'u str, url_endpoint: &str) -> (&'u str, &'u str) {
+    // Usually the URL starts with the endpoint: nothing to search for.
+    if let Some(rest) = url.strip_prefix(url_endpoint).filter(|_| !url_endpoint.is_empty()) {
+        if url_endpoint.ends_with('/') {
+            return ("", rest);
+        }
+        if let Some(rest) = rest.strip_prefix('/') {
+            return ("", rest);
+        }
+    }
     let found = if url_endpoint.is_empty() || url_endpoint.ends_with('/') {
         let needle = if url_endpoint.is_empty() { "/" } else { url_endpoint };
         url.find(needle).map(|at| (at, at + needle.len()))
@@ -124,5 +126,14 @@ mod tests {
             url_string_to_sign("https://other/a.png", "https://ik.imagekit.io/demo/", 9),
             "https://other/a.png9"
         );
+    }
+
+    #[test]
+    fn string_to_sign_removes_the_first_occurrence_only() {
+        // As `String.prototype.replace` with a string pattern; occurrences can overlap.
+        assert_eq!(url_string_to_sign("aa/x", "a", 9), "ax9");
+        assert_eq!(url_string_to_sign("https://x/ep/ep/a", "ep", 9), "https://x/ep/a9");
+        assert_eq!(url_string_to_sign("https://x/a", "", 9), "https:/x/a9");
+        assert_eq!(url_string_to_sign("https://x/a", "https://x/", 9), "a9");
     }
 }

@@ -4,8 +4,8 @@ use std::fmt::{self, Write as _};
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
-use super::UrlError;
 use super::overlay::Overlay;
+use super::{UrlError, decimal};
 
 /// A value of one transformation parameter.
 ///
@@ -176,9 +176,12 @@ pub(crate) fn write_js_number(n: f64, field: &dyn Fn() -> String, out: &mut Stri
             }
         }
     } else if abs < MAX_SAFE_INTEGER && n.fract() == 0.0 {
-        // Widths and heights are whole numbers; below 2^53 the integer formatter prints the
-        // same digits as the float one, for less work.
-        let _ = write!(out, "{}", n as i64);
+        // Widths and heights are whole numbers; below 2^53 their digits are the float
+        // formatter's, and cheaper to get.
+        if n < 0.0 {
+            out.push('-');
+        }
+        out.push_str(decimal(abs as u64, &mut [0; 20]));
     } else {
         let _ = write!(out, "{n}");
     }

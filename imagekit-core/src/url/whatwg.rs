@@ -82,7 +82,7 @@ impl<'a> Url<'a> {
     pub(crate) fn parse(input: &'a str) -> Result<Url<'a>, ParseError> {
         let trimmed = input.trim_matches(|c: char| c <= ' ');
         // Tabs and newlines are dropped wherever they are; a copy is only needed if there are any.
-        let input = if trimmed.contains(['\t', '\n', '\r']) {
+        let input = if trimmed.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
             Cow::Owned(strip_tab_newline(trimmed))
         } else {
             Cow::Borrowed(trimmed)
@@ -100,7 +100,10 @@ impl<'a> Url<'a> {
         let after_scheme = colon + 1;
         let auth_start =
             after_scheme + s[after_scheme..].bytes().take_while(|&b| b == b'/' || b == b'\\').count();
-        let auth_end = s[auth_start..].find(['/', '\\', '?', '#']).map_or(s.len(), |i| auth_start + i);
+        let auth_end = s.as_bytes()[auth_start..]
+            .iter()
+            .position(|b| matches!(b, b'/' | b'\\' | b'?' | b'#'))
+            .map_or(s.len(), |i| auth_start + i);
 
         let (userinfo, host_start) = match s[auth_start..auth_end].rfind('@') {
             Some(at) => (Some(auth_start..auth_start + at), auth_start + at + 1),
@@ -110,7 +113,10 @@ impl<'a> Url<'a> {
         let host = parse_host(host_raw, host_start..host_start + host_raw.len())?;
         let port = parse_port(port_raw, scheme)?;
 
-        let path_end = s[auth_end..].find(['?', '#']).map_or(s.len(), |i| auth_end + i);
+        let path_end = s.as_bytes()[auth_end..]
+            .iter()
+            .position(|b| matches!(b, b'?' | b'#'))
+            .map_or(s.len(), |i| auth_end + i);
         let (query, fragment) = if s[path_end..].starts_with('?') {
             let query_start = path_end + 1;
             match s[query_start..].find('#') {
@@ -479,9 +485,13 @@ fn parse_host(raw: &str, range: Range<usize>) -> Result<Host, ParseError> {
         let pieces = parse_ipv6(inner.as_bytes()).ok_or(ParseError::Invalid("invalid IPv6 address"))?;
         return Ok(Host::Ipv6(pieces));
     }
-    let decoded = percent_decode(raw.as_bytes())
-        .decode_utf8()
-        .map_err(|_| ParseError::Invalid("the host is not valid UTF-8"))?;
+    let decoded = if raw.contains('%') {
+        percent_decode(raw.as_bytes())
+            .decode_utf8()
+            .map_err(|_| ParseError::Invalid("the host is not valid UTF-8"))?
+    } else {
+        Cow::Borrowed(raw)
+    };
     if !decoded.is_ascii() {
         return Err(ParseError::Unsupported(
             "internationalised host names are not supported; give the host in punycode (xn--) form",
