@@ -449,6 +449,7 @@ fn write_unsigned(
     base.write_origin(out);
     let path_start = out.len();
     base.write_path(out);
+    // The transformation goes in unencoded, so that `,` and `:` stay readable, as in the SDKs.
     if !is_absolute {
         // URL.pathname = pathJoin([URL.pathname, "tr:" + transformation, src])
         let mut path = PathWriter::join(out, path_start);
@@ -532,7 +533,7 @@ mod tests {
     }
 
     /// The transformation is written in place, not through the SDKs' placeholder; these are
-    /// the cases where the two could differ, with the SDKs' results.
+    /// the cases where the two could differ, with what placeholder-and-replace gives.
     #[test]
     fn transformation_lands_where_the_sdks_placeholder_would() {
         let path = |endpoint: &str, src: &str, raw: &str| {
