@@ -52,8 +52,8 @@ pub use responsive::{ResponsiveImageAttributes, ResponsiveImageOptions};
 pub use sign::sign_upload_params;
 pub use transformation::{Scalar, TransformValue, Transformation};
 
-use transformation::{deserialize_chain, js_number, render_chain};
-use whatwg::{ParseError, Url};
+use transformation::{deserialize_chain, js_number, render_chain, render_chain_into, rendered_len_hint};
+use whatwg::{ParseError, PathWriter, Url};
 
 /// Why a URL could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -326,7 +326,7 @@ impl UrlBuilder {
             return Ok(String::new());
         }
         let is_absolute = src.starts_with("http://") || src.starts_with("https://");
-        let mut url = if is_absolute {
+        let base = if is_absolute {
             match Url::parse(src) {
                 Ok(url) => url,
                 Err(ParseError::Unsupported(reason)) => {
@@ -338,34 +338,29 @@ impl UrlBuilder {
             parse_endpoint(&opts.url_endpoint)?
         };
 
-        for (name, value) in &opts.query_parameters {
-            url.append_query_pair(name, value);
-        }
-
-        let tr = build_transformation_string(&opts.transformation)?;
-        let as_query = is_absolute || opts.transformation_position == TransformationPosition::Query;
-
-        if !is_absolute {
-            let endpoint_path = url.pathname();
-            let mut joined = endpoint_path;
-            if !tr.is_empty() && !as_query {
-                joined.push_str("/tr:");
-                joined.push_str(TRANSFORMATION_PLACEHOLDER);
+        // The SDKs put a placeholder where the transformation goes, serialise the URL and then
+        // replace the first occurrence of the placeholder. The transformation is written in
+        // place instead, which is the same unless the placeholder's text already occurs before
+        // that spot (or the spot was removed by a `..` in `src`): then do exactly what they do.
+        let mut final_url = String::with_capacity(capacity_hint(opts));
+        let placement = write_unsigned(&base, opts, is_absolute, &mut final_url, &mut |out| {
+            render_chain_into(&opts.transformation, &|| "transformation".to_owned(), out)
+        })?;
+        let placeholder_first = match placement {
+            Placement::Empty => false,
+            Placement::At(at) => final_url[..at].contains(TRANSFORMATION_PLACEHOLDER),
+            Placement::Dropped => final_url.contains(TRANSFORMATION_PLACEHOLDER),
+        };
+        if placeholder_first {
+            let tr = build_transformation_string(&opts.transformation)?;
+            final_url.clear();
+            write_unsigned(&base, opts, is_absolute, &mut final_url, &mut |out| {
+                out.push_str(TRANSFORMATION_PLACEHOLDER);
+                Ok(())
+            })?;
+            if let Some(at) = final_url.find(TRANSFORMATION_PLACEHOLDER) {
+                final_url.replace_range(at..at + TRANSFORMATION_PLACEHOLDER.len(), &tr);
             }
-            joined.push('/');
-            joined.push_str(src);
-            url.set_pathname(&collapse_slashes(&joined));
-        }
-
-        let mut final_url = url.href();
-        if !tr.is_empty() && as_query {
-            final_url.push(if url.has_search_params() { '&' } else { '?' });
-            final_url.push_str("tr=");
-            final_url.push_str(TRANSFORMATION_PLACEHOLDER);
-        }
-        if !tr.is_empty() {
-            // Inserted after serialisation so that `,` and `:` stay readable, as in the SDKs.
-            final_url = final_url.replacen(TRANSFORMATION_PLACEHOLDER, &tr, 1);
         }
 
         let expires_in = opts.expires_in.unwrap_or(0);
@@ -388,18 +383,22 @@ impl UrlBuilder {
         } else {
             sign::NO_EXPIRY
         };
-        let to_sign = sign::url_string_to_sign(&final_url, &opts.url_endpoint, expiry);
-        let signature = sign::hmac_sha1_hex(self.private_key.as_bytes(), to_sign.as_bytes());
+        let mut digits = [0u8; 20];
+        let expiry_digits = decimal(expiry, &mut digits);
+        let signature =
+            sign::url_signature(self.private_key.as_bytes(), &final_url, &opts.url_endpoint, expiry_digits);
 
         let separator = if whatwg::serialized_url_has_search_params(&final_url) { '&' } else { '?' };
         final_url.push(separator);
         if expiry != sign::NO_EXPIRY {
             final_url.push_str("ik-t=");
-            final_url.push_str(&expiry.to_string());
+            final_url.push_str(expiry_digits);
             final_url.push('&');
         }
         final_url.push_str("ik-s=");
-        final_url.push_str(&signature);
+        if let Some(signature) = signature {
+            sign::push_hex(&signature, &mut final_url);
+        }
         Ok(final_url)
     }
 
@@ -413,7 +412,7 @@ impl UrlBuilder {
     }
 }
 
-fn parse_endpoint(url_endpoint: &str) -> Result<Url, UrlError> {
+fn parse_endpoint(url_endpoint: &str) -> Result<Url<'_>, UrlError> {
     if url_endpoint.is_empty() {
         return Err(UrlError::InvalidUrlEndpoint {
             url_endpoint: String::new(),
@@ -426,16 +425,84 @@ fn parse_endpoint(url_endpoint: &str) -> Result<Url, UrlError> {
     })
 }
 
-/// Joins like the SDKs' `pathJoin`: any run of `/` becomes one.
-fn collapse_slashes(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        if c == '/' && out.ends_with('/') {
-            continue;
+/// Where the transformation string went in the URL.
+enum Placement {
+    /// Nowhere: it renders to nothing.
+    Empty,
+    /// At this byte offset.
+    At(usize),
+    /// Into a path segment that a `..` in `src` then removed.
+    Dropped,
+}
+
+/// Writes the unsigned URL into `out` as `buildSrc` serialises it, with `transformation`
+/// writing the transformation string at its place (it may write nothing).
+fn write_unsigned(
+    base: &Url<'_>,
+    opts: &SrcOptions,
+    is_absolute: bool,
+    out: &mut String,
+    transformation: &mut dyn FnMut(&mut String) -> Result<(), UrlError>,
+) -> Result<Placement, UrlError> {
+    let as_query = is_absolute || opts.transformation_position == TransformationPosition::Query;
+    let mut placement = Placement::Empty;
+    base.write_origin(out);
+    let path_start = out.len();
+    base.write_path(out);
+    // The transformation goes in unencoded, so that `,` and `:` stay readable, as in the SDKs.
+    if !is_absolute {
+        // URL.pathname = pathJoin([URL.pathname, "tr:" + transformation, src])
+        let mut path = PathWriter::join(out, path_start);
+        if !as_query {
+            if let Some(at) = path.verbatim(out, "tr:", &mut *transformation)? {
+                placement = Placement::At(at);
+            }
         }
-        out.push(c);
+        path.push(out, "/");
+        path.push(out, &opts.src);
+        path.finish(out);
+        if path.verbatim_dropped() {
+            placement = Placement::Dropped;
+        }
     }
-    out
+    let has_search_params = base.write_query(&opts.query_parameters, out);
+    base.write_fragment(out);
+    if as_query {
+        let mark = out.len();
+        out.push(if has_search_params { '&' } else { '?' });
+        out.push_str("tr=");
+        let at = out.len();
+        transformation(out)?;
+        if out.len() == at {
+            out.truncate(mark);
+        } else {
+            placement = Placement::At(at);
+        }
+    }
+    Ok(placement)
+}
+
+/// Enough room for the whole signed URL in most cases, so that it is allocated once.
+fn capacity_hint(opts: &SrcOptions) -> usize {
+    let query: usize = opts.query_parameters.iter().map(|(name, value)| name.len() + value.len() + 2).sum();
+    // `scheme://` and `/tr:` or `?tr=` are covered by the endpoint and the transformation's
+    // keys; this is `?ik-t=<10 digits>&ik-s=<40 hex digits>` and some slack.
+    const SIGNATURE: usize = 72;
+    opts.url_endpoint.len() + opts.src.len() + query + rendered_len_hint(&opts.transformation) + SIGNATURE
+}
+
+/// The decimal digits of `n`, written into `buf`.
+pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[start..]).unwrap_or_default()
 }
 
 /// The system clock in Unix seconds, or `None` where there is none.
@@ -458,6 +525,51 @@ mod tests {
     fn debug_redacts_the_private_key() {
         let dbg = format!("{:?}", UrlBuilder::new("secret-key-123"));
         assert!(!dbg.contains("secret-key-123"), "{dbg}");
+    }
+
+    fn build(options: serde_json::Value) -> String {
+        let opts: SrcOptions = serde_json::from_value(options).unwrap();
+        UrlBuilder::new("k").build_src(&opts).unwrap()
+    }
+
+    /// The transformation is written in place, not through the SDKs' placeholder; these are
+    /// the cases where the two could differ, with what placeholder-and-replace gives.
+    #[test]
+    fn transformation_lands_where_the_sdks_placeholder_would() {
+        let path = |endpoint: &str, src: &str, raw: &str| {
+            build(serde_json::json!({
+                "urlEndpoint": endpoint, "src": src, "transformationPosition": "path",
+                "transformation": [{ "raw": raw }],
+            }))
+        };
+        // The placeholder's text earlier in the URL is what the SDKs replace.
+        assert_eq!(
+            path("https://ik.imagekit.io/PLEASEREPLACEJUSTBEFORESIGN", "/a.jpg", "w-300"),
+            "https://ik.imagekit.io/w-300/tr:PLEASEREPLACEJUSTBEFORESIGN/a.jpg"
+        );
+        // A `..` in src removes the transformation segment, and then a later placeholder text
+        // is replaced instead.
+        assert_eq!(
+            path("https://ik.imagekit.io/demo", "/../a.jpg", "w-300"),
+            "https://ik.imagekit.io/demo/a.jpg"
+        );
+        assert_eq!(
+            path("https://ik.imagekit.io/demo", "/../PLEASEREPLACEJUSTBEFORESIGN.jpg", "w-300"),
+            "https://ik.imagekit.io/demo/w-300.jpg"
+        );
+        // The transformation itself is not split, encoded or resolved.
+        assert_eq!(
+            path("https://ik.imagekit.io/demo//", "/\t/a\\b/./c/../d.jpg", "x/../y"),
+            "https://ik.imagekit.io/demo/tr:x/../y//a/b/d.jpg"
+        );
+        // In the query it follows the endpoint's fragment, as in the SDKs.
+        assert_eq!(
+            build(serde_json::json!({
+                "urlEndpoint": "https://ik.imagekit.io/demo?a=1+2#f", "src": "a.jpg",
+                "transformation": [{ "width": 300 }], "queryParameters": { "v": "1/2" },
+            })),
+            "https://ik.imagekit.io/demo/a.jpg?a=1+2&v=1%2F2#f&tr=w-300"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Deserializer};
 
 use super::UrlError;
-use super::transformation::{Scalar, Transformation, deserialize_chain, render_chain};
+use super::transformation::{Scalar, Transformation, deserialize_chain, push_path_at_at, render_chain_into};
 
 /// What JavaScript's `encodeURIComponent` leaves alone.
 const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -246,14 +246,15 @@ impl Overlay {
         self
     }
 
-    /// Renders the layer, or `None` when the SDKs would leave it out.
-    pub(crate) fn render(&self, field: &str) -> Result<Option<String>, UrlError> {
+    /// Writes the layer; `false` (nothing written) when the SDKs would leave it out. `field`
+    /// names the overlay in error messages and is only called on an error.
+    pub(crate) fn render(&self, field: &dyn Fn() -> String, out: &mut String) -> Result<bool, UrlError> {
         let Some(overlay_type) = self.overlay_type else {
-            return Ok(None);
+            return Ok(false);
         };
         let misplaced = |name: &str| {
             UrlError::invalid(
-                format!("{field}.{name}"),
+                format!("{}.{name}", field()),
                 format!("`{name}` does not apply to a `{}` overlay", overlay_type.json_name()),
             )
         };
@@ -273,41 +274,36 @@ impl Overlay {
         }
         let encoding = self.encoding.unwrap_or_default();
 
-        let mut parts: Vec<String> = Vec::new();
-        let present = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
         match overlay_type {
             OverlayType::Text => {
                 let Some(text) = present(&self.text) else {
-                    return Ok(None);
+                    return Ok(false);
                 };
-                parts.push("l-text".to_owned());
-                parts.push(encode_text(&text, encoding));
+                out.push_str("l-text,");
+                encode_text(text, encoding, out);
             }
             OverlayType::Image | OverlayType::Video | OverlayType::Subtitle => {
                 let Some(input) = present(&self.input) else {
-                    return Ok(None);
+                    return Ok(false);
                 };
-                parts.push(
-                    match overlay_type {
-                        OverlayType::Video => "l-video",
-                        OverlayType::Subtitle => "l-subtitles",
-                        _ => "l-image",
-                    }
-                    .to_owned(),
-                );
-                parts.push(encode_path(&input, encoding));
+                out.push_str(match overlay_type {
+                    OverlayType::Video => "l-video,",
+                    OverlayType::Subtitle => "l-subtitles,",
+                    _ => "l-image,",
+                });
+                encode_path(input, encoding, out);
             }
             OverlayType::SolidColor => {
                 let Some(color) = present(&self.color) else {
-                    return Ok(None);
+                    return Ok(false);
                 };
-                parts.push("l-image".to_owned());
-                parts.push("i-ik_canvas".to_owned());
-                parts.push(format!("bg-{color}"));
+                out.push_str("l-image,i-ik_canvas,bg-");
+                out.push_str(color);
             }
         }
         if let Some(mode) = present(&self.layer_mode) {
-            parts.push(format!("lm-{mode}"));
+            out.push_str(",lm-");
+            out.push_str(mode);
         }
 
         let pos = &self.position;
@@ -315,66 +311,92 @@ impl Overlay {
         // Numeric zero is kept (`lx-0`): it is a real position. The JavaScript SDKs drop it
         // through a truthiness check, which silently moves the layer to the centre.
         let scalars: [(&str, &str, &Option<Scalar>); 7] = [
-            ("lx", "position.x", &pos.x),
-            ("ly", "position.y", &pos.y),
-            ("lxc", "position.xCenter", &pos.x_center),
-            ("lyc", "position.yCenter", &pos.y_center),
-            ("lso", "timing.start", &time.start),
-            ("leo", "timing.end", &time.end),
-            ("ldu", "timing.duration", &time.duration),
+            (",lx-", "position.x", &pos.x),
+            (",ly-", "position.y", &pos.y),
+            (",lxc-", "position.xCenter", &pos.x_center),
+            (",lyc-", "position.yCenter", &pos.y_center),
+            (",lso-", "timing.start", &time.start),
+            (",leo-", "timing.end", &time.end),
+            (",ldu-", "timing.duration", &time.duration),
         ];
-        let push_scalar = |parts: &mut Vec<String>, i: usize| -> Result<(), UrlError> {
-            if let Some((code, name, Some(value))) = scalars.get(i) {
-                let f = || format!("{field}.{name}");
-                if let Some(text) = value.render(&f)? {
-                    parts.push(format!("{code}-{text}"));
+        let push_scalar = |out: &mut String, i: usize| -> Result<(), UrlError> {
+            if let Some((prefix, name, Some(value))) = scalars.get(i) {
+                let mark = out.len();
+                out.push_str(prefix);
+                if !value.write(&|| format!("{}.{name}", field()), out)? {
+                    out.truncate(mark);
                 }
             }
             Ok(())
         };
         for i in 0..4 {
-            push_scalar(&mut parts, i)?;
+            push_scalar(out, i)?;
         }
         if let Some(focus) = present(&pos.focus) {
-            parts.push(format!("lfo-{focus}"));
+            out.push_str(",lfo-");
+            out.push_str(focus);
         }
         if let Some(anchor) = present(&pos.anchor_point) {
-            parts.push(format!("lap-{anchor}"));
+            out.push_str(",lap-");
+            out.push_str(anchor);
         }
         for i in 4..7 {
-            push_scalar(&mut parts, i)?;
+            push_scalar(out, i)?;
         }
 
-        let nested = render_chain(&self.transformation, &format!("{field}.transformation"))?;
-        if !nested.trim().is_empty() {
-            parts.push(nested);
+        let mark = out.len();
+        out.push(',');
+        let nested = out.len();
+        render_chain_into(&self.transformation, &|| format!("{}.transformation", field()), out)?;
+        if out[nested..].trim().is_empty() {
+            out.truncate(mark);
         }
-        parts.push("l-end".to_owned());
-        Ok(Some(parts.join(",")))
+        out.push_str(",l-end");
+        Ok(true)
     }
 }
 
-fn base64_input(s: &str) -> String {
-    format!("ie-{}", utf8_percent_encode(&STANDARD.encode(s), URI_COMPONENT))
+/// `ie-` and the base64 of `s`, percent-encoded as `encodeURIComponent` would.
+fn push_base64_input(s: &str, out: &mut String) {
+    out.push_str("ie-");
+    // Whole 3-byte groups encode independently, so the input goes through a stack buffer a
+    // piece at a time; only the last piece can carry padding.
+    let mut buf = [0u8; 64];
+    for chunk in s.as_bytes().chunks(48) {
+        let n = STANDARD.encode_slice(chunk, &mut buf).unwrap_or(0);
+        let encoded = std::str::from_utf8(&buf[..n]).unwrap_or("");
+        out.extend(utf8_percent_encode(encoded, URI_COMPONENT));
+    }
 }
 
-fn encode_text(text: &str, encoding: OverlayEncoding) -> String {
+fn encode_text(text: &str, encoding: OverlayEncoding, out: &mut String) {
     let simple = text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b' '));
     match encoding {
-        OverlayEncoding::Base64 => base64_input(text),
-        OverlayEncoding::Auto if !simple => base64_input(text),
-        _ => format!("i-{}", utf8_percent_encode(text, URI_COMPONENT)),
+        OverlayEncoding::Base64 => push_base64_input(text, out),
+        OverlayEncoding::Auto if !simple => push_base64_input(text, out),
+        _ => {
+            out.push_str("i-");
+            out.extend(utf8_percent_encode(text, URI_COMPONENT));
+        }
     }
 }
 
-fn encode_path(input: &str, encoding: OverlayEncoding) -> String {
+fn encode_path(input: &str, encoding: OverlayEncoding, out: &mut String) {
     let path = input.strip_prefix('/').unwrap_or(input);
     let path = path.strip_suffix('/').unwrap_or(path);
     let simple =
         path.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b' ' | b'/'));
     match encoding {
-        OverlayEncoding::Base64 => base64_input(path),
-        OverlayEncoding::Auto if !simple => base64_input(path),
-        _ => format!("i-{}", path.replace('/', "@@")),
+        OverlayEncoding::Base64 => push_base64_input(path, out),
+        OverlayEncoding::Auto if !simple => push_base64_input(path, out),
+        _ => {
+            out.push_str("i-");
+            push_path_at_at(path, out);
+        }
     }
+}
+
+/// The value of an optional text field, unless it is missing or empty.
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
 }

@@ -1,11 +1,11 @@
 //! Transformation steps and their rendering to ImageKit's `tr` string.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
-use super::UrlError;
 use super::overlay::Overlay;
+use super::{UrlError, decimal};
 
 /// A value of one transformation parameter.
 ///
@@ -134,34 +134,62 @@ impl<'de> Deserialize<'de> for Scalar {
 }
 
 impl Scalar {
-    /// The rendered text, or `None` for an empty string (which the SDKs leave out).
-    pub(crate) fn render(&self, field: &dyn Fn() -> String) -> Result<Option<String>, UrlError> {
+    /// Writes the rendered text; `false` (nothing written) for an empty string, which the SDKs
+    /// leave out.
+    pub(crate) fn write(&self, field: &dyn Fn() -> String, out: &mut String) -> Result<bool, UrlError> {
         match self {
-            Scalar::String(s) if s.is_empty() => Ok(None),
-            Scalar::String(s) => Ok(Some(s.clone())),
-            Scalar::Number(n) => js_number(*n, field).map(Some),
+            Scalar::String(s) if s.is_empty() => Ok(false),
+            Scalar::String(s) => {
+                out.push_str(s);
+                Ok(true)
+            }
+            Scalar::Number(n) => write_js_number(*n, field, out).map(|()| true),
         }
     }
 }
 
 /// Formats a number the way JavaScript's `String(number)` does, so URLs match the SDKs.
 pub(crate) fn js_number(n: f64, field: &dyn Fn() -> String) -> Result<String, UrlError> {
+    let mut out = String::new();
+    write_js_number(n, field, &mut out)?;
+    Ok(out)
+}
+
+/// [`js_number`], appended to `out`.
+pub(crate) fn write_js_number(n: f64, field: &dyn Fn() -> String, out: &mut String) -> Result<(), UrlError> {
     if !n.is_finite() {
         return Err(UrlError::invalid(field(), "numbers must be finite"));
     }
     if n == 0.0 {
-        return Ok("0".to_owned());
+        out.push('0');
+        return Ok(());
     }
     let abs = n.abs();
-    if (1e-6..1e21).contains(&abs) {
-        return Ok(n.to_string());
+    if !(1e-6..1e21).contains(&abs) {
+        let start = out.len();
+        let _ = write!(out, "{n:e}");
+        // JavaScript writes a positive exponent with its sign (`1e+21`).
+        if let Some(e) = out[start..].find('e') {
+            let exponent = start + e + 1;
+            if !out[exponent..].starts_with('-') {
+                out.insert(exponent, '+');
+            }
+        }
+    } else if abs < MAX_SAFE_INTEGER && n.fract() == 0.0 {
+        // Widths and heights are whole numbers; below 2^53 their digits are the float
+        // formatter's, and cheaper to get.
+        if n < 0.0 {
+            out.push('-');
+        }
+        out.push_str(decimal(abs as u64, &mut [0; 20]));
+    } else {
+        let _ = write!(out, "{n}");
     }
-    let s = format!("{n:e}");
-    Ok(match s.split_once('e') {
-        Some((mantissa, exp)) if !exp.starts_with('-') => format!("{mantissa}e+{exp}"),
-        _ => s,
-    })
+    Ok(())
 }
+
+/// 2^53: whole numbers below it are exact in an `f64` and fit an `i64`.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_992.0;
 
 /// One step of a transformation chain: parameters in the order they were given.
 ///
@@ -405,24 +433,38 @@ fn known_code(key: &str) -> Option<&'static str> {
 /// The SDKs look a name up as given, then lowercased (so `WIDTH` also means `w`).
 fn lookup_code(key: &str) -> Option<&'static str> {
     known_code(key).or_else(|| {
-        if key.bytes().any(|b| b.is_ascii_uppercase()) { known_code(&key.to_ascii_lowercase()) } else { None }
+        if !key.bytes().any(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        // Lowercased on the stack: no known name is longer than the buffer.
+        let mut buf = [0u8; 32];
+        let lower = buf.get_mut(..key.len())?;
+        lower.copy_from_slice(key.as_bytes());
+        lower.make_ascii_lowercase();
+        known_code(std::str::from_utf8(lower).ok()?)
     })
 }
 
-/// The text of a plain value, as JavaScript's `String(value)` gives it.
-fn plain_text(value: &TransformValue, field: &dyn Fn() -> String) -> Result<String, UrlError> {
+/// Writes the text of a plain value, as JavaScript's `String(value)` gives it.
+fn write_plain(value: &TransformValue, field: &dyn Fn() -> String, out: &mut String) -> Result<(), UrlError> {
     match value {
-        TransformValue::String(s) => Ok(s.clone()),
-        TransformValue::Number(n) => js_number(*n, field),
-        TransformValue::Bool(b) => Ok(b.to_string()),
-        TransformValue::List(_) => Err(UrlError::invalid(
-            field(),
-            "a list is only accepted for `streamingResolutions`; give a string or a number",
-        )),
+        TransformValue::String(s) => out.push_str(s),
+        TransformValue::Number(n) => write_js_number(*n, field, out)?,
+        TransformValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        TransformValue::List(_) => {
+            return Err(UrlError::invalid(
+                field(),
+                "a list is only accepted for `streamingResolutions`; give a string or a number",
+            ));
+        }
         TransformValue::Overlay(_) => {
-            Err(UrlError::invalid(field(), "an overlay object is only accepted under the `overlay` key"))
+            return Err(UrlError::invalid(
+                field(),
+                "an overlay object is only accepted under the `overlay` key",
+            ));
         }
     }
+    Ok(())
 }
 
 fn no_bool(value: &TransformValue, field: &dyn Fn() -> String) -> Result<(), UrlError> {
@@ -437,18 +479,30 @@ fn strip_one_slash_each_side(s: &str) -> &str {
     s.strip_suffix('/').unwrap_or(s)
 }
 
-/// Renders one parameter, or `None` when the SDKs leave it out (e.g. `grayscale: false`).
+/// Appends `s` with every `/` written as `@@`, as media-library paths go into a transformation.
+pub(crate) fn push_path_at_at(s: &str, out: &mut String) {
+    for (i, piece) in s.split('/').enumerate() {
+        if i > 0 {
+            out.push_str("@@");
+        }
+        out.push_str(piece);
+    }
+}
+
+/// Writes one parameter; `false` (nothing written) when the SDKs leave it out, e.g.
+/// `grayscale: false`. What it writes is never empty.
 fn render_param(
     key: &str,
     value: &TransformValue,
     field: &dyn Fn() -> String,
-) -> Result<Option<String>, UrlError> {
+    out: &mut String,
+) -> Result<bool, UrlError> {
     if key.is_empty() {
         return Err(UrlError::invalid(field(), "a transformation key must not be empty"));
     }
     if key == "overlay" {
         return match value {
-            TransformValue::Overlay(overlay) => overlay.render(&field()),
+            TransformValue::Overlay(overlay) => overlay.render(field, out),
             _ => Err(UrlError::invalid(
                 field(),
                 "`overlay` must be an overlay object such as {\"type\": \"text\", \"text\": \"Hi\"}",
@@ -458,8 +512,11 @@ fn render_param(
     if key == "raw" {
         return match value {
             // An empty raw string adds nothing (the SDKs would leave a stray separator).
-            TransformValue::String(s) if s.is_empty() => Ok(None),
-            TransformValue::String(s) => Ok(Some(s.clone())),
+            TransformValue::String(s) if s.is_empty() => Ok(false),
+            TransformValue::String(s) => {
+                out.push_str(s);
+                Ok(true)
+            }
             _ => Err(UrlError::invalid(field(), "`raw` must be a string")),
         };
     }
@@ -469,73 +526,133 @@ fn render_param(
         // Effects that are either on or off.
         "e-grayscale" | "e-contrast" | "e-removedotbg" | "e-bgremove" | "e-upscale" | "e-retouch"
         | "e-genvar" => match value {
-            TransformValue::Bool(true) => Ok(Some(name.to_owned())),
-            TransformValue::Bool(false) => Ok(None),
-            TransformValue::String(s) if s == "true" || s == "-" => Ok(Some(name.to_owned())),
-            TransformValue::String(s) if s == "false" => Ok(None),
-            _ => Err(UrlError::invalid(field(), "expects true or false")),
+            TransformValue::Bool(true) => out.push_str(name),
+            TransformValue::Bool(false) => return Ok(false),
+            TransformValue::String(s) if s == "true" || s == "-" => out.push_str(name),
+            TransformValue::String(s) if s == "false" => return Ok(false),
+            _ => return Err(UrlError::invalid(field(), "expects true or false")),
         },
         // Effects that are on with defaults (`true` or empty) or take parameters.
         "e-sharpen" | "e-shadow" | "e-gradient" | "e-usm" | "e-dropshadow" | "t" => {
-            let text = match value {
-                TransformValue::Bool(false) => return Ok(None),
-                TransformValue::Bool(true) => None,
+            let with_defaults = match value {
+                TransformValue::Bool(false) => return Ok(false),
+                TransformValue::Bool(true) => {
+                    out.push_str(name);
+                    true
+                }
                 other => {
-                    let text = plain_text(other, field)?;
-                    (!text.trim().is_empty() && text != "true").then_some(text)
+                    out.push_str(name);
+                    let dash = out.len();
+                    out.push('-');
+                    let text_start = out.len();
+                    write_plain(other, field, out)?;
+                    let text = &out[text_start..];
+                    let with_defaults = text.trim().is_empty() || text == "true";
+                    if with_defaults {
+                        out.truncate(dash);
+                    }
+                    with_defaults
                 }
             };
-            Ok(Some(match (name, text) {
-                ("t", None) => "t-true".to_owned(),
-                (_, None) => name.to_owned(),
-                (_, Some(text)) => format!("{name}-{text}"),
-            }))
+            if with_defaults && name == "t" {
+                out.push_str("-true");
+            }
         }
         "sr" => {
-            let text = match value {
-                TransformValue::List(items) => items.join("_"),
+            out.push_str("sr-");
+            match value {
+                TransformValue::List(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if i > 0 {
+                            out.push('_');
+                        }
+                        out.push_str(item);
+                    }
+                }
                 other => {
                     no_bool(other, field)?;
-                    plain_text(other, field)?
+                    write_plain(other, field, out)?;
                 }
-            };
-            Ok(Some(format!("sr-{text}")))
+            }
         }
         "di" | "ff" => {
             // A media-library path; the SDKs mangle or throw on anything but a string.
             let TransformValue::String(text) = value else {
                 return Err(UrlError::invalid(field(), "expects a file path string"));
             };
-            let path = strip_one_slash_each_side(text).replace('/', "@@");
-            Ok(Some(format!("{name}-{path}")))
+            out.push_str(name);
+            out.push('-');
+            push_path_at_at(strip_one_slash_each_side(text), out);
         }
         // Boolean options rendered as `pr-true` / `pr-false`.
-        "pr" | "lo" | "cp" | "md" | "orig" => Ok(Some(format!("{name}-{}", plain_text(value, field)?))),
+        "pr" | "lo" | "cp" | "md" | "orig" => {
+            out.push_str(name);
+            out.push('-');
+            write_plain(value, field, out)?;
+        }
         _ => {
             if code.is_some() {
                 no_bool(value, field)?;
             }
-            Ok(Some(format!("{name}-{}", plain_text(value, field)?)))
+            out.push_str(name);
+            out.push('-');
+            write_plain(value, field, out)?;
         }
     }
+    Ok(true)
 }
 
 /// Renders a chain; `path` names the chain in error messages (e.g. `transformation`).
 pub(crate) fn render_chain(steps: &[Transformation], path: &str) -> Result<String, UrlError> {
-    let mut rendered_steps: Vec<String> = Vec::with_capacity(steps.len());
+    let mut out = String::with_capacity(rendered_len_hint(steps));
+    render_chain_into(steps, &|| path.to_owned(), &mut out)?;
+    Ok(out)
+}
+
+/// Appends a rendered chain to `out`: steps joined with `:`, parameters with `,`. `path` names
+/// the chain in error messages; it is only called on an error.
+pub(crate) fn render_chain_into(
+    steps: &[Transformation],
+    path: &dyn Fn() -> String,
+    out: &mut String,
+) -> Result<(), UrlError> {
+    let chain_start = out.len();
     for (index, step) in steps.iter().enumerate() {
-        let mut parts: Vec<String> = Vec::with_capacity(step.entries.len());
+        // Separators go in first and come out again when nothing follows them; every part
+        // written is non-empty, so "something was written" is "the length moved".
+        let step_start = out.len();
+        if step_start > chain_start {
+            out.push(':');
+        }
+        let params_start = out.len();
         for (key, value) in &step.entries {
-            let field = || format!("{path}[{index}].{key}");
-            if let Some(part) = render_param(key, value, &field)? {
-                parts.push(part);
+            let mark = out.len();
+            if mark > params_start {
+                out.push(',');
+            }
+            let field = || format!("{}[{index}].{key}", path());
+            if !render_param(key, value, &field, out)? {
+                out.truncate(mark);
             }
         }
-        if !parts.is_empty() {
-            rendered_steps.push(parts.join(","));
+        if out.len() == params_start {
+            out.truncate(step_start);
         }
     }
-    Ok(rendered_steps.join(":"))
+    Ok(())
+}
+
+/// Roughly how long a rendered chain is, to size a buffer once; SDK names are at least as long
+/// as the codes they stand for, so this rarely falls short.
+pub(crate) fn rendered_len_hint(steps: &[Transformation]) -> usize {
+    let value_len = |value: &TransformValue| match value {
+        TransformValue::String(s) => s.len(),
+        TransformValue::Bool(_) => 5,
+        TransformValue::Number(_) => 8,
+        TransformValue::List(items) => items.iter().map(|s| s.len() + 1).sum(),
+        TransformValue::Overlay(_) => 64,
+    };
+    steps.iter().flat_map(|step| &step.entries).map(|(key, value)| key.len() + value_len(value) + 2).sum()
 }
 
 /// Turns one JSON value into a parameter value; `Ok(None)` for `null`, which the SDKs skip.
