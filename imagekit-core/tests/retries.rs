@@ -262,6 +262,9 @@ fn call_futures_are_named_and_send() {
     let _named: imagekit_core::CallFuture<'_, imagekit_core::models::File, imagekit_core::models::File> =
         assert_send(std::future::IntoFuture::into_future(client.files().get("f")));
     let _with_meta = assert_send(client.files().get("f").send_with_meta());
+    let upload = client.files().upload(imagekit_core::UploadSource::bytes("abcd"), "a.bin");
+    let _upload: imagekit_core::CallFuture<'_, _, imagekit_core::models::UploadOutcome> =
+        assert_send(std::future::IntoFuture::into_future(upload));
     assert_eq!(transport.request_count(), 0, "nothing is sent until the future is polled");
 }
 

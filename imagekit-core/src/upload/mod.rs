@@ -55,14 +55,14 @@ use http::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::client::{CallOptions, Client};
+use crate::client::{CallFuture, CallOptions, Client};
 use crate::error::Error;
 use crate::models::string_enum::string_enum;
 use crate::models::{Upload, UploadOutcome};
 use crate::operation::{ApiPath, Body, Host, Operation};
 use crate::response::ApiResponse;
 use crate::retry::RetryPolicy;
-use crate::transport::BoxFuture;
+use crate::transport::HttpResponse;
 
 pub use auth::AuthenticationParameters;
 pub use multipart::{Multipart, ProgressFn};
@@ -576,15 +576,27 @@ impl<'c> UploadCall<'c> {
     }
 
     /// Sends the upload and returns how it ended.
-    pub async fn send(self) -> Result<UploadOutcome, Error> {
-        self.send_with_meta().await.map(ApiResponse::into_data)
+    ///
+    /// The form is checked and assembled now; a mistake in it is the future's error, and then
+    /// nothing is sent.
+    pub fn send(self) -> CallFuture<'c, UploadOutcome, UploadOutcome> {
+        self.into_call(Operation::parse_data)
     }
 
     /// Sends the upload and returns how it ended, with the response's metadata.
-    pub async fn send_with_meta(self) -> Result<ApiResponse<UploadOutcome>, Error> {
+    pub fn send_with_meta(self) -> CallFuture<'c, UploadOutcome, ApiResponse<UploadOutcome>> {
+        self.into_call(Operation::parse_response)
+    }
+
+    fn into_call<U>(
+        self,
+        read: fn(&Operation<UploadOutcome>, HttpResponse) -> Result<U, Error>,
+    ) -> CallFuture<'c, UploadOutcome, U> {
         let client = self.client;
-        let (operation, options) = self.build()?;
-        client.execute(operation, options).await
+        match self.build() {
+            Ok((operation, options)) => CallFuture::new(client, Ok(operation), options, read),
+            Err(error) => CallFuture::new(client, Err(error), CallOptions::default(), read),
+        }
     }
 }
 
@@ -602,10 +614,10 @@ impl fmt::Debug for UploadCall<'_> {
 
 impl<'c> IntoFuture for UploadCall<'c> {
     type Output = Result<UploadOutcome, Error>;
-    type IntoFuture = BoxFuture<'c, Result<UploadOutcome, Error>>;
+    type IntoFuture = CallFuture<'c, UploadOutcome, UploadOutcome>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
