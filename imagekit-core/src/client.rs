@@ -191,7 +191,26 @@ impl Client {
 
     /// Runs one operation: build the request, send it, retry as the policy says, read the
     /// answer with its metadata. The deadline, when there is one and a sleeper to time it,
-    /// bounds all of it. This is what a [`Call`] runs; it is public for operations built by hand.
+    /// bounds all of it. It is the loop a [`Call`] runs, for operations built by hand.
+    ///
+    /// ```
+    /// use imagekit_core::operation::{ApiPath, Operation};
+    /// use imagekit_core::{CallOptions, Client};
+    /// use imagekit_mock::ScriptedTransport;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), imagekit_core::Error> {
+    /// let transport = ScriptedTransport::new();
+    /// transport.push_json(200, serde_json::json!({"id": "t1"}));
+    /// let client = Client::builder().private_key("private_k").transport(transport.clone()).build()?;
+    ///
+    /// let path = ApiPath::new("/v1/things");
+    /// let create = Operation::<serde_json::Value>::json("create-thing", http::Method::POST, path);
+    /// let answer = client.execute(create, CallOptions::default()).await?;
+    /// assert_eq!(answer.data["id"], "t1");
+    /// assert_eq!(answer.meta.status(), 200);
+    /// # Ok(()) }
+    /// ```
     pub fn execute<T>(
         &self,
         operation: Operation<T>,
