@@ -1,4 +1,8 @@
 //! The one error type of the crate, with variants that tell a caller what to do.
+//!
+//! Each error's `Display` says only its own part; what caused it comes through
+//! [`std::error::Error::source`], so a reporter that walks the chain prints every cause once.
+//! [`Error::report`] is such a reporter.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -8,10 +12,12 @@ use http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value};
 
 use crate::response::{RateLimit, ResponseMeta};
-use crate::transport::TransportError;
 
-/// How many bytes of a body an error message quotes at most.
-const EXCERPT_LEN: usize = 512;
+/// How many bytes of text from the server an error message quotes at most.
+pub const EXCERPT_LEN: usize = 512;
+
+/// The boxed error a transport may attach as the cause of a [`TransportError`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Everything that can go wrong in a call.
 ///
@@ -26,7 +32,7 @@ pub enum Error {
     #[error(transparent)]
     InvalidInput(#[from] InvalidInput),
     /// The request could not be exchanged with the server.
-    #[error("transport error: {0}")]
+    #[error(transparent)]
     Transport(#[from] TransportError),
     /// ImageKit answered with an error status.
     #[error(transparent)]
@@ -67,6 +73,48 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The transport error, if this is one.
+    pub fn as_transport(&self) -> Option<&TransportError> {
+        match self {
+            Self::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The error and every cause behind it on one line, each once: `a: b: c`. For logs and
+    /// command-line tools, which otherwise print only the first part with `{}`.
+    ///
+    /// ```
+    /// let error = imagekit_core::Error::invalid_input("fileId", "must not be empty");
+    /// assert_eq!(error.report().to_string(), "invalid `fileId`: must not be empty");
+    /// ```
+    pub fn report(&self) -> Report<'_> {
+        Report(self)
+    }
+}
+
+/// An error with its chain of causes: see [`Error::report`].
+#[derive(Debug)]
+pub struct Report<'a>(&'a (dyn std::error::Error + 'static));
+
+impl<'a> Report<'a> {
+    /// A report of any error and its causes.
+    pub fn new(error: &'a (dyn std::error::Error + 'static)) -> Self {
+        Self(error)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        while let Some(error) = cause {
+            write!(f, ": {error}")?;
+            cause = error.source();
+        }
+        Ok(())
+    }
 }
 
 /// An argument that was rejected before anything was sent.
@@ -89,13 +137,162 @@ impl InvalidInput {
     }
 }
 
+/// What went wrong in a transport, coarse enough for the core to decide what to do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be made (DNS, refused, no route): nothing reached the server.
+    Connect,
+    /// The server's identity could not be verified (TLS certificate untrusted, expired, or for
+    /// another host): nothing was sent, and trying again cannot help.
+    Tls,
+    /// The attempt ran out of time; the server may or may not have acted on it.
+    Timeout,
+    /// The connection failed while the request or response was in flight.
+    Io,
+    /// The transport could not represent the request it was given.
+    InvalidRequest,
+    /// The response was larger than the transport was willing to read.
+    BodyTooLarge,
+    /// The source of a streamed request body failed while it was read (e.g. a file being
+    /// uploaded became unreadable, or changed length): part of the request may have been sent.
+    BodySource,
+    /// A proxy refused to carry the request (e.g. 407, proxy authentication required).
+    Proxy,
+    /// Anything else.
+    Other,
+}
+
+impl TransportErrorKind {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Connect => "could not connect",
+            Self::Tls => "could not verify the server's TLS certificate",
+            Self::Timeout => "timed out",
+            Self::Io => "connection failed mid-request",
+            Self::InvalidRequest => "the transport rejected the request",
+            Self::BodyTooLarge => "the response body was too large",
+            Self::BodySource => "the request body's source failed",
+            Self::Proxy => "the proxy refused the request",
+            Self::Other => "transport failure",
+        }
+    }
+}
+
+/// A failure to exchange bytes with the server: the request may or may not have reached it.
+///
+/// `Display` says what kind of failure it was (and the transport's message, if it gave one);
+/// the underlying error is its [`source`](std::error::Error::source).
+pub struct TransportError {
+    kind: TransportErrorKind,
+    message: Option<Cow<'static, str>>,
+    source: Option<BoxError>,
+}
+
+impl TransportError {
+    /// A failure of the given kind caused by `source`.
+    pub fn new(kind: TransportErrorKind, source: impl Into<BoxError>) -> Self {
+        Self { kind, message: None, source: Some(source.into()) }
+    }
+
+    /// A failure of the given kind described by a message alone.
+    pub fn with_message(kind: TransportErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
+        Self { kind, message: Some(message.into()), source: None }
+    }
+
+    /// No connection could be made.
+    pub fn connect(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Connect, source)
+    }
+
+    /// The attempt ran out of time.
+    pub fn timeout(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Timeout, source)
+    }
+
+    /// The connection failed while the exchange was in flight.
+    pub fn io(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Io, source)
+    }
+
+    /// Any other failure.
+    pub fn other(source: impl Into<BoxError>) -> Self {
+        Self::new(TransportErrorKind::Other, source)
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// The transport's own message, when it gave one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// No connection was made, so nothing was sent: safe to retry for any request.
+    pub fn is_connect(&self) -> bool {
+        self.kind == TransportErrorKind::Connect
+    }
+
+    /// The attempt ran out of time, including a connect attempt that timed out.
+    pub fn is_timeout(&self) -> bool {
+        if self.kind == TransportErrorKind::Timeout {
+            return true;
+        }
+        // A connect timeout is classed as Connect (nothing was sent) but is still a timeout.
+        let mut cause: Option<&(dyn std::error::Error + 'static)> =
+            self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static));
+        while let Some(err) = cause {
+            if let Some(io) = err.downcast_ref::<std::io::Error>() {
+                if io.kind() == std::io::ErrorKind::TimedOut {
+                    return true;
+                }
+            }
+            cause = err.source();
+        }
+        false
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.describe())?;
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
 /// An error status from ImageKit, with everything it said.
+///
+/// `Display` quotes the server's text cut to [`EXCERPT_LEN`] bytes with control characters
+/// escaped, so a hostile or broken answer cannot flood or forge log lines; the raw body stays
+/// in [`ApiError::body`].
 #[derive(Clone)]
 pub struct ApiError {
     message: Option<String>,
     help: Option<String>,
     extra: Map<String, Value>,
     meta: ResponseMeta,
+    earlier_attempt: bool,
 }
 
 impl ApiError {
@@ -116,7 +313,18 @@ impl ApiError {
         };
         let message = take_string("message");
         let help = take_string("help");
-        Self { message, help, extra, meta }
+        Self { message, help, extra, meta, earlier_attempt: false }
+    }
+
+    /// Whether an earlier attempt of this call may already have done what was asked: this is a
+    /// 404 to a retried deletion whose previous attempt's answer was lost (a timeout, a dropped
+    /// connection, a 5xx). The thing may well be gone because that attempt deleted it.
+    pub fn earlier_attempt_may_have_succeeded(&self) -> bool {
+        self.earlier_attempt
+    }
+
+    pub(crate) fn mark_earlier_attempt(&mut self) {
+        self.earlier_attempt = true;
     }
 
     /// The HTTP status.
@@ -124,12 +332,12 @@ impl ApiError {
         self.meta.status()
     }
 
-    /// ImageKit's `message`, when the body carried one.
+    /// ImageKit's `message`, when the body carried one, exactly as sent.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 
-    /// ImageKit's `help`, when the body carried one.
+    /// ImageKit's `help`, when the body carried one, exactly as sent.
     pub fn help(&self) -> Option<&str> {
         self.help.as_deref()
     }
@@ -193,9 +401,8 @@ impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
             .field("status", &self.status())
-            .field("message", &self.message)
-            .field("help", &self.help)
-            .field("extra", &self.extra)
+            .field("message", &self.message.as_deref().map(Excerpt))
+            .field("help", &self.help.as_deref().map(Excerpt))
             .field("request_id", &self.request_id())
             .field("rate_limit", &self.rate_limit())
             .finish_non_exhaustive()
@@ -206,20 +413,23 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ImageKit answered {}", self.status())?;
         match &self.message {
-            Some(message) => write!(f, ": {message}")?,
-            None if !self.body().is_empty() => write!(f, ": {}", excerpt(self.body()))?,
+            Some(message) => write!(f, ": {}", Excerpt(message))?,
+            None if !self.body().is_empty() => write!(f, ": {}", Excerpt(&String::from_utf8_lossy(self.body())))?,
             None => {}
         }
         if let Some(reason) = self.reason() {
-            write!(f, " (reason: {reason})")?;
+            write!(f, " (reason: {})", Excerpt(reason))?;
         }
         if let Some(reset) = self.rate_limit().and_then(|r| r.reset) {
             if self.is_rate_limited() {
                 write!(f, " (rate limit resets in {} ms)", reset.as_millis())?;
             }
         }
+        if self.earlier_attempt {
+            f.write_str(" (an earlier attempt, whose answer was lost, may have done it)")?;
+        }
         if let Some(id) = self.request_id() {
-            write!(f, " [request id {id}]")?;
+            write!(f, " [request id {}]", Excerpt(id))?;
         }
         Ok(())
     }
@@ -249,9 +459,10 @@ impl DecodeError {
         &self.path
     }
 
-    /// The start of the body, lossily as text, for messages and logs.
+    /// The start of the body, lossily as text and with control characters escaped, for
+    /// messages and logs.
     pub fn body_excerpt(&self) -> String {
-        excerpt(self.meta.body())
+        Excerpt(&String::from_utf8_lossy(self.meta.body())).to_string()
     }
 
     /// The JSON error.
@@ -281,10 +492,9 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "could not decode the {} answer at `{}`: {}; body starts with: {:?}",
+            "could not decode the {} answer at `{}`; the body starts with \"{}\"",
             self.status(),
             self.path,
-            self.source,
             self.body_excerpt()
         )
     }
@@ -296,12 +506,48 @@ impl std::error::Error for DecodeError {
     }
 }
 
-/// The first bytes of a body as text, cut on a character boundary.
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_LEN)]);
-    let mut text = text.into_owned();
-    if body.len() > EXCERPT_LEN {
-        text.push('…');
+/// Text from the server as an error message shows it: at most [`EXCERPT_LEN`] bytes, cut on a
+/// character boundary (`…` marks the cut), with control characters escaped as `\n`, `\u{1b}`.
+pub(crate) struct Excerpt<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0;
+        let mut end = text.len().min(EXCERPT_LEN);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        for c in text[..end].chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                fmt::Write::write_char(f, c)?;
+            }
+        }
+        if end < text.len() {
+            f.write_str("…")?;
+        }
+        Ok(())
     }
-    text
+}
+
+impl fmt::Debug for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{self}\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_cut_and_escaped() {
+        assert_eq!(Excerpt("plain").to_string(), "plain");
+        assert_eq!(Excerpt("a\nb\u{1b}[31mc\r").to_string(), "a\\nb\\u{1b}[31mc\\r");
+        let long = "é".repeat(EXCERPT_LEN);
+        let shown = Excerpt(&long).to_string();
+        assert!(shown.ends_with('…'));
+        assert!(shown.len() <= EXCERPT_LEN + '…'.len_utf8());
+    }
 }

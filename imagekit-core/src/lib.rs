@@ -1,21 +1,29 @@
 //! The sans-IO core of the ImageKit.io API client.
 //!
-//! `imagekit-core` decides what to send and how to read the answer; an [`HttpTransport`] only
-//! moves bytes. It has no async runtime and no HTTP stack of its own, so it builds for
+//! `imagekit-core` decides what to send and how to read the answer; a transport only moves
+//! bytes. It has no async runtime and no HTTP stack of its own, so it builds for
 //! `wasm32-unknown-unknown` and works over any HTTP client you bring. For a ready transport use
-//! `imagekit-hyper`; for unit tests use `imagekit-mock`.
+//! `imagekit-hyper` (async) or `imagekit-ureq` (blocking); for unit tests use `imagekit-mock`.
+//!
+//! The layers, top down:
+//!
+//! * **resources** (`client.files().versions().get(..)`): one module per API resource; each
+//!   method describes an [`operation::Operation`] and hands it to its [`Caller`];
+//! * **callers**: [`Client`] runs it over an [`HttpTransport`] with retries, [`BlockingClient`]
+//!   over a [`transport::BlockingTransport`], and [`Config`] returns it for your own I/O;
+//! * **operations**: an `Operation` and a `Config` make an `http::Request`; an
+//!   `http::Response` becomes the typed value or an [`Error`].
 //!
 //! ```
-//! use imagekit_core::{Client, Error};
-//! use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+//! use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestOptions};
+//! use imagekit_core::{Client, Error, TransportError};
 //!
 //! // Any HTTP stack fits behind the seam; this one answers from memory.
 //! #[derive(Debug)]
 //! struct Canned;
 //!
-//! #[async_trait::async_trait]
 //! impl HttpTransport for Canned {
-//!     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+//!     async fn send(&self, request: HttpRequest, _: RequestOptions) -> Result<HttpResponse, TransportError> {
 //!         assert_eq!(request.uri(), "https://api.imagekit.io/v1/files/f1/versions/v2");
 //!         let body = r#"{"fileId":"f1","type":"file-version","versionInfo":{"id":"v2","name":"Version 2"}}"#;
 //!         Ok(http::Response::new(body.into()))
@@ -25,7 +33,7 @@
 //! # futures_executor_stub::block_on(async {
 //! let client = Client::builder().private_key("private_key").transport(Canned).build()?;
 //! let version = client.files().versions().get("f1", "v2").await?;
-//! assert_eq!(version.version_info.unwrap().name.as_deref(), Some("Version 2"));
+//! assert_eq!(version.version_name(), Some("Version 2"));
 //! # Ok::<(), Error>(())
 //! # }).unwrap();
 //! # mod futures_executor_stub {
@@ -39,15 +47,26 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod client;
-pub mod clock;
+mod attempt;
+#[cfg(not(target_arch = "wasm32"))]
+mod blocking;
+mod body;
+mod builder;
+mod call;
+mod caller;
+mod client;
+pub mod config;
+mod encode;
 pub mod error;
+pub mod helper;
 pub mod models;
+mod multipart;
 pub mod operation;
 pub mod phash;
 pub mod resources;
 pub mod response;
 pub mod retry;
+pub mod runtime;
 mod send;
 mod telemetry;
 pub mod transport;
@@ -55,11 +74,19 @@ pub mod upload;
 pub mod url;
 pub mod webhook;
 
-pub use client::{Call, CallOptions, Client, ClientBuilder};
-pub use clock::{Clock, FixedClock, SystemClock};
-pub use error::{ApiError, DecodeError, Error, InvalidInput};
+#[cfg(not(target_arch = "wasm32"))]
+pub use blocking::BlockingClient;
+#[cfg(not(target_arch = "wasm32"))]
+pub use builder::BlockingClientBuilder;
+pub use builder::{Builder, ClientBuilder, ConfigBuilder, RunsCalls};
+pub use call::Call;
+pub use caller::Caller;
+pub use client::{CallDefaults, CallOptions, Client};
+pub use config::Config;
+pub use error::{ApiError, DecodeError, Error, InvalidInput, TransportError, TransportErrorKind};
 pub use response::{ApiResponse, RateLimit, ResponseMeta};
-pub use retry::{RetryPolicy, Sleep};
+pub use retry::RetryPolicy;
+pub use runtime::{Clock, FixedClock, Sleep, SystemClock};
 pub use send::CallFuture;
-pub use transport::{HttpTransport, TransportError, TransportErrorKind};
-pub use upload::{UploadCall, UploadParams, UploadSource};
+pub use transport::{BlockingTransport, HttpTransport};
+pub use upload::{UploadCall, UploadFile, UploadSource};

@@ -1,55 +1,48 @@
 //! The one generic path: an operation description becomes an `http::Request`, and an
 //! `http::Response` becomes a typed value or an [`Error`].
 //!
-//! Every API operation is an [`Operation`]: method, percent-encoded path, query, body, whether it
-//! is safe to repeat, and how to read a success body. Nothing else in the crate builds requests
-//! or reads responses, so this is also the sans-IO entry point for driving the API with any I/O.
+//! Every API operation is an [`Operation`]: method, percent-encoded path, query, body, what
+//! repeating it does, and how to read a success body. Nothing else in the crate builds requests
+//! or reads responses, so this is also the sans-IO entry point: with a [`Config`] and any I/O
+//! (blocking, async, or none at all) you can drive the whole API.
+//!
+//! ```
+//! use imagekit_core::Config;
+//!
+//! let config = Config::builder().private_key("private_key").build()?;
+//! // The same resource tree as the client's, returning operations instead of calls.
+//! let get = config.files().versions().get("file_id", "version_id")?;
+//! let request: http::Request<_> = get.to_request(&config)?;
+//! assert_eq!(request.method(), http::Method::GET);
+//!
+//! // ... send `request` with anything, then read the answer:
+//! let body = r#"{"fileId":"file_id","versionInfo":{"id":"version_id","name":"Version 2"}}"#;
+//! let version = get.parse(http::Response::new(bytes::Bytes::from(body)))?;
+//! assert_eq!(version.version_name(), Some("Version 2"));
+//! # Ok::<(), imagekit_core::Error>(())
+//! ```
 
 use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use http::{Method, StatusCode, Uri};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
-use crate::client::Client;
+use crate::body::RequestBody;
+use crate::config::Config;
+use crate::encode::push_encoded;
 use crate::error::{ApiError, DecodeError, Error};
+use crate::multipart::Multipart;
 use crate::response::{ApiResponse, ResponseMeta};
-use crate::transport::{HttpRequest, HttpResponse, RequestOptions, StreamingBody, StreamingRequest};
-use crate::upload::Multipart;
-
-/// Everything but RFC 3986 unreserved characters is encoded, so a value can never end a path
-/// segment (`/`), start a query (`?`) or fragment (`#`), or be read as an escape (`%`).
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+use crate::transport::{HttpRequest, HttpResponse, RequestOptions};
 
 /// What [`ApiPath::new`] reserves beyond its literal: two 24-character ids and a literal fit.
 const PATH_ROOM: usize = 64;
-
-/// The bytes [`COMPONENT`] leaves as they are: ASCII letters, digits, `-`, `.`, `_` and `~`.
-static UNRESERVED: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
-        b += 1;
-    }
-    table
-};
-
-/// Appends `value` percent-encoded as a URI component; ids are usually unreserved characters
-/// only, which are copied as they are without going through the encoder.
-fn push_encoded(out: &mut String, value: &str) {
-    if value.bytes().all(|b| UNRESERVED[usize::from(b)]) {
-        out.push_str(value);
-    } else {
-        out.extend(utf8_percent_encode(value, COMPONENT));
-    }
-}
 
 const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json");
 
@@ -57,10 +50,38 @@ const APPLICATION_JSON: HeaderValue = HeaderValue::from_static("application/json
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Host {
-    /// `https://api.imagekit.io` (or the client's API base URL).
+    /// `https://api.imagekit.io` (or the configured API base URL).
     Api,
-    /// `https://upload.imagekit.io` (or the client's upload base URL).
+    /// `https://upload.imagekit.io` (or the configured upload base URL). Clients give operations
+    /// here their upload timeout, not the timeout of other calls.
     Upload,
+}
+
+/// What sending an operation a second time does, which decides when a client may retry it.
+///
+/// Classified per operation from what a repeat does, not from its HTTP method: a rename is a
+/// `PUT`, yet renaming again after the first rename acted fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Idempotency {
+    /// Doing it twice is doing it once: reads, setting tags, purges, replacing settings.
+    /// Retried after any transient failure.
+    Idempotent,
+    /// A deletion: doing it again after it acted answers 404. Retried like `Idempotent`, and a
+    /// 404 that follows an attempt whose outcome was lost is reported as possibly done by that
+    /// attempt ([`ApiError::earlier_attempt_may_have_succeeded`]).
+    Deletion,
+    /// Doing it twice does it twice, or fails because the first did it: creates, uploads,
+    /// copies, moves, renames, restores. Retried only when the server cannot have acted (no
+    /// connection could be made, or a 429).
+    NotIdempotent,
+}
+
+impl Idempotency {
+    /// Whether a repeat after the server may have acted is allowed.
+    pub fn retries_after_ambiguity(self) -> bool {
+        !matches!(self, Self::NotIdempotent)
+    }
 }
 
 /// A request path built from literal parts and percent-encoded parameters.
@@ -119,8 +140,7 @@ pub enum Body {
 }
 
 impl Body {
-    /// Whether the body goes through the transport's streaming path
-    /// ([`crate::HttpTransport::send_streaming`]): a form with a file part.
+    /// Whether the body is sent as a stream ([`RequestBody::Stream`]): a form with a file part.
     pub fn is_streamed(&self) -> bool {
         matches!(self, Self::Multipart(form) if form.is_streamed())
     }
@@ -149,9 +169,9 @@ pub trait PartialSuccess {
 
 /// A complete, declarative description of one API call.
 ///
-/// Build one through the resource methods (e.g. `client.files().versions().get(..)`) and turn it
-/// into bytes on the wire with [`Operation::to_http_request`] and [`Operation::parse_response`],
-/// or let [`Client`] drive it.
+/// Get one from the resource tree of a [`Config`] (`config.files().versions().get(..)`) and
+/// turn it into bytes on the wire with [`Operation::to_request`] and [`Operation::parse`], or
+/// let a client drive it.
 pub struct Operation<T> {
     name: &'static str,
     method: Method,
@@ -159,8 +179,10 @@ pub struct Operation<T> {
     path: ApiPath,
     query: String,
     body: Body,
-    idempotent: bool,
+    idempotency: Idempotency,
     basic_auth: bool,
+    headers: HeaderMap,
+    body_fields: Option<Map<String, Value>>,
     decode: Decoder<T>,
     _value: PhantomData<fn() -> T>,
 }
@@ -174,8 +196,10 @@ impl<T> Clone for Operation<T> {
             path: self.path.clone(),
             query: self.query.clone(),
             body: self.body.clone(),
-            idempotent: self.idempotent,
+            idempotency: self.idempotency,
             basic_auth: self.basic_auth,
+            headers: self.headers.clone(),
+            body_fields: self.body_fields.clone(),
             decode: self.decode,
             _value: PhantomData,
         }
@@ -191,8 +215,10 @@ impl<T> fmt::Debug for Operation<T> {
             .field("path", &self.path.as_str())
             .field("query", &self.query)
             .field("body", &self.body)
-            .field("idempotent", &self.idempotent)
+            .field("idempotency", &self.idempotency)
             .field("basic_auth", &self.basic_auth)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body_fields", &self.body_fields.as_ref().map(|f| f.keys().collect::<Vec<_>>()))
             .finish()
     }
 }
@@ -200,7 +226,8 @@ impl<T> fmt::Debug for Operation<T> {
 impl<T: DeserializeOwned> Operation<T> {
     /// An operation whose success body is JSON of type `T`.
     ///
-    /// GET, PUT, DELETE and HEAD are marked safe to repeat; override with [`Operation::idempotent`].
+    /// GET and HEAD are [`Idempotency::Idempotent`]; anything else starts as
+    /// [`Idempotency::NotIdempotent`] until [`Operation::with_idempotency`] says otherwise.
     pub fn json(name: &'static str, method: Method, path: ApiPath) -> Self {
         Self::with_decoder(name, method, path, decode_json::<T>)
     }
@@ -230,7 +257,12 @@ impl<T> Operation<T> {
         path: ApiPath,
         decode: Decoder<T>,
     ) -> Self {
-        let idempotent = matches!(method, Method::GET | Method::PUT | Method::DELETE | Method::HEAD);
+        // Reads are safe to repeat by definition; anything else is until shown otherwise.
+        let idempotency = if matches!(method, Method::GET | Method::HEAD) {
+            Idempotency::Idempotent
+        } else {
+            Idempotency::NotIdempotent
+        };
         Self {
             name,
             method,
@@ -238,15 +270,17 @@ impl<T> Operation<T> {
             path,
             query: String::new(),
             body: Body::Empty,
-            idempotent,
+            idempotency,
             basic_auth: true,
+            headers: HeaderMap::new(),
+            body_fields: None,
             decode,
             _value: PhantomData,
         }
     }
 
     /// Sends the operation to another host.
-    pub fn host(mut self, host: Host) -> Self {
+    pub fn with_host(mut self, host: Host) -> Self {
         self.host = host;
         self
     }
@@ -291,9 +325,25 @@ impl<T> Operation<T> {
         self
     }
 
-    /// Marks whether sending this operation twice has the same effect as sending it once.
-    pub fn idempotent(mut self, idempotent: bool) -> Self {
-        self.idempotent = idempotent;
+    /// Says what sending this operation twice does (see [`Idempotency`]).
+    pub fn with_idempotency(mut self, idempotency: Idempotency) -> Self {
+        self.idempotency = idempotency;
+        self
+    }
+
+    /// Adds a header to this operation's requests, e.g. for an API field this crate does not
+    /// know yet. It replaces a default header of the same name; `Authorization` is refused (it
+    /// only ever comes from the private key), as are names and values that cannot be sent.
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        let (name, value) = crate::config::extra_header(name, value)?;
+        self.headers.insert(name, value);
+        Ok(self)
+    }
+
+    /// Adds a field to the body: merged into a JSON body (a field of the same name is replaced),
+    /// or sent as one more form field of an upload. An operation without a body gets a JSON one.
+    pub fn body_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.body_fields.get_or_insert_with(Map::new).insert(name.into(), value.into());
         self
     }
 
@@ -322,91 +372,100 @@ impl<T> Operation<T> {
         &self.body
     }
 
-    /// Whether the operation is safe to repeat.
-    pub fn is_idempotent(&self) -> bool {
-        self.idempotent
+    /// What repeating the operation does.
+    pub fn idempotency(&self) -> Idempotency {
+        self.idempotency
     }
 
-    /// Builds the HTTP request for `client`: URL, auth, user agent, body, and per-request
-    /// options (`timeout`) in the request's extensions.
+    /// The host the operation goes to.
+    pub fn host(&self) -> Host {
+        self.host
+    }
+
+    /// Builds the HTTP request: URL, auth, user agent, default and extra headers, body.
     ///
-    /// A form whose file is streamed from a source has no in-memory form: use
-    /// [`Operation::to_streaming_request`] for it (an invalid-input error here).
-    pub fn to_http_request(&self, client: &Client, timeout: Option<Duration>) -> Result<HttpRequest, Error> {
-        let mut request = self.build_request(client)?;
-        request.extensions_mut().insert(self.request_options(client, timeout));
-        Ok(request)
-    }
-
-    /// Builds the HTTP request with a streamed body, for [`crate::HttpTransport::send_streaming`]:
-    /// a form's file part is read from its source chunk by chunk (opening it now), any other
-    /// body is one chunk. Each call produces the body afresh, for another attempt. The
-    /// per-request options are in the request's extensions, as for [`Operation::to_http_request`].
-    pub fn to_streaming_request(
-        &self,
-        client: &Client,
-        timeout: Option<Duration>,
-    ) -> Result<StreamingRequest, Error> {
-        let mut request = self.build_streaming_request(client)?;
-        request.extensions_mut().insert(self.request_options(client, timeout));
-        Ok(request)
-    }
-
-    /// The per-request options of one attempt of this operation.
-    pub(crate) fn request_options(&self, client: &Client, timeout: Option<Duration>) -> RequestOptions {
-        RequestOptions {
-            timeout,
-            operation: self.name,
-            idempotent: self.idempotent,
-            max_response_bytes: Some(client.config().max_response_bytes),
-        }
-    }
-
-    /// The request without options in its extensions: the client hands those to the transport
-    /// as a value ([`crate::HttpTransport::send_with`]), which spares a map per request.
-    pub(crate) fn build_request(&self, client: &Client) -> Result<HttpRequest, Error> {
-        let body = match &self.body {
-            Body::Empty => Bytes::new(),
-            Body::Json(bytes) => bytes.clone(),
-            Body::Multipart(form) => form.to_bytes().ok_or_else(|| {
-                Error::invalid_input(
-                    "file",
-                    "is streamed from a source: build the request with to_streaming_request",
-                )
-            })?,
-        };
-        self.request_with(client, body)
-    }
-
-    /// The streamed request without options in its extensions (see [`Operation::build_request`]).
-    pub(crate) fn build_streaming_request(&self, client: &Client) -> Result<StreamingRequest, Error> {
-        let body = match &self.body {
-            Body::Empty => StreamingBody::from_bytes(Bytes::new()),
-            Body::Json(bytes) => StreamingBody::from_bytes(bytes.clone()),
-            Body::Multipart(form) => {
-                form.to_stream().map_err(|e| Error::invalid_input("file", format!("cannot be read: {e}")))?
+    /// Each call builds the request afresh (opening a streamed file part's source again), as
+    /// each attempt of a call needs. A form with a file part has a [`RequestBody::Stream`] body;
+    /// anything else is in memory ([`RequestBody::Full`]).
+    pub fn to_request(&self, config: &Config) -> Result<HttpRequest, Error> {
+        let mut content_type = Some(APPLICATION_JSON);
+        let body = match (&self.body, &self.body_fields) {
+            (Body::Empty, None) => {
+                content_type = None;
+                RequestBody::Full(Bytes::new())
+            }
+            (Body::Empty, Some(fields)) => RequestBody::Full(json_bytes(&Value::Object(fields.clone()))?),
+            (Body::Json(bytes), None) => RequestBody::Full(bytes.clone()),
+            (Body::Json(bytes), Some(fields)) => RequestBody::Full(merge_json(bytes, fields)?),
+            (Body::Multipart(form), fields) => {
+                let extended;
+                let form = match fields {
+                    None => &**form,
+                    Some(fields) => {
+                        let mut copy = (**form).clone();
+                        for (name, value) in fields {
+                            let text = match value {
+                                Value::String(s) => s.clone(),
+                                other => other.to_string(),
+                            };
+                            copy = copy.text(name.as_str(), text);
+                        }
+                        extended = copy;
+                        &extended
+                    }
+                };
+                form.check()?;
+                content_type = Some(HeaderValue::try_from(form.content_type()).map_err(|_| {
+                    Error::invalid_input("body", "the form boundary cannot be sent in a header")
+                })?);
+                if form.is_streamed() {
+                    let stream = form
+                        .to_stream()
+                        .map_err(|e| Error::invalid_input("file", format!("cannot be read: {e}")))?;
+                    RequestBody::Stream(stream)
+                } else {
+                    RequestBody::Full(form.to_bytes().unwrap_or_default())
+                }
             }
         };
         let length = body.length();
-        let (parts, ()) = self.request_with(client, ())?.into_parts();
-        let mut request = http::Request::from_parts(parts, body);
-        request.headers_mut().insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
+        let streamed = matches!(body, RequestBody::Stream(_));
+        let mut request = self.request_with(config, body)?;
+        let headers = request.headers_mut();
+        if let Some(content_type) = content_type {
+            headers.insert(CONTENT_TYPE, content_type);
+        }
+        if streamed {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+        }
         Ok(request)
     }
 
-    fn request_with<B>(&self, client: &Client, body: B) -> Result<http::Request<B>, Error> {
-        let config = client.config();
+    /// The per-request options of one attempt of this operation, for its transport.
+    pub fn request_options(&self, config: &Config, timeout: Option<Duration>) -> RequestOptions {
+        RequestOptions {
+            timeout,
+            operation: self.name,
+            idempotent: self.idempotency.retries_after_ambiguity(),
+            max_response_bytes: Some(config.max_response_bytes()),
+            idle_timeout: None,
+        }
+    }
+
+    fn request_with<B>(&self, config: &Config, body: B) -> Result<http::Request<B>, Error> {
+        let settings = config.settings();
         let base = match self.host {
-            Host::Api => config.api_base.as_str(),
-            Host::Upload => config.upload_base.as_str(),
+            Host::Api => settings.api_base.as_str(),
+            Host::Upload => settings.upload_base.as_str(),
         };
         let path = self.path.as_str();
-        let mut url = String::with_capacity(base.len() + path.len() + self.query.len() + 1);
+        let defaults = settings.default_query.as_str();
+        let mut url = String::with_capacity(base.len() + path.len() + defaults.len() + self.query.len() + 2);
         url.push_str(base);
         url.push_str(path);
-        if !self.query.is_empty() {
-            url.push('?');
-            url.push_str(&self.query);
+        for (i, query) in [defaults, self.query.as_str()].into_iter().filter(|q| !q.is_empty()).enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(query);
         }
         // Unreachable with validated base URLs and encoded paths, but never worth a panic.
         let uri = Uri::try_from(url)
@@ -416,32 +475,28 @@ impl<T> Operation<T> {
         *request.method_mut() = self.method.clone();
         *request.uri_mut() = uri;
         let headers = request.headers_mut();
+        if !settings.default_headers.is_empty() {
+            headers.extend(settings.default_headers.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        if !self.headers.is_empty() {
+            for (name, value) in &self.headers {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
         if self.basic_auth {
-            headers.insert(AUTHORIZATION, config.authorization.clone());
+            headers.insert(AUTHORIZATION, settings.authorization.clone());
         }
-        headers.insert(USER_AGENT, config.user_agent.clone());
+        headers.insert(USER_AGENT, settings.user_agent.clone());
         headers.insert(ACCEPT, APPLICATION_JSON);
-        match &self.body {
-            Body::Empty => {}
-            Body::Json(_) => {
-                headers.insert(CONTENT_TYPE, APPLICATION_JSON);
-            }
-            Body::Multipart(form) => {
-                let value = HeaderValue::try_from(form.content_type()).map_err(|_| {
-                    Error::invalid_input("body", "the form boundary cannot be sent in a header")
-                })?;
-                headers.insert(CONTENT_TYPE, value);
-            }
-        }
         Ok(request)
     }
 
-    /// Reads a response into its value alone: [`Operation::parse_response`] without keeping
+    /// Reads a response into its value alone: [`Operation::parse_with_meta`] without keeping
     /// the metadata of a success (errors carry it as always).
-    pub fn parse_data(&self, response: HttpResponse) -> Result<T, Error> {
+    pub fn parse(&self, response: HttpResponse) -> Result<T, Error> {
         let status = response.status();
         if !status.is_success() {
-            return self.parse_response(response).map(ApiResponse::into_data);
+            return self.parse_with_meta(response).map(ApiResponse::into_data);
         }
         match (self.decode)(status, response.body()) {
             Ok(data) => Ok(data),
@@ -453,8 +508,9 @@ impl<T> Operation<T> {
         }
     }
 
-    /// Reads a response: a success status decodes into `T`, anything else is an [`ApiError`].
-    pub fn parse_response(&self, response: HttpResponse) -> Result<ApiResponse<T>, Error> {
+    /// Reads a response with its metadata: a success status decodes into `T`, anything else is
+    /// an [`ApiError`].
+    pub fn parse_with_meta(&self, response: HttpResponse) -> Result<ApiResponse<T>, Error> {
         let (parts, body) = response.into_parts();
         let meta = ResponseMeta::new(parts.status, parts.headers, body);
         if !meta.status().is_success() {
@@ -465,6 +521,23 @@ impl<T> Operation<T> {
             Err((path, source)) => Err(Error::Decode(Box::new(DecodeError::new(path, source, meta)))),
         }
     }
+}
+
+/// A JSON value as bytes.
+fn json_bytes(value: &Value) -> Result<Bytes, Error> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|e| Error::invalid_input("body", format!("cannot be encoded as JSON: {e}")))
+}
+
+/// `fields` merged into the JSON object `body` (a field of the same name is replaced).
+fn merge_json(body: &Bytes, fields: &Map<String, Value>) -> Result<Bytes, Error> {
+    let mut object = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(object)) => object,
+        _ => return Err(Error::invalid_input("body", "extra fields need a JSON object body")),
+    };
+    object.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+    json_bytes(&Value::Object(object))
 }
 
 pub(crate) fn decode_json<T: DeserializeOwned>(
@@ -528,16 +601,6 @@ mod tests {
         ] {
             let path = ApiPath::new("/v1/files").id("fileId", id).unwrap().lit("versions");
             assert_eq!(path.as_str(), format!("/v1/files/{encoded}/versions"), "id {id:?}");
-        }
-    }
-
-    #[test]
-    fn the_fast_path_encodes_as_the_encoder_does() {
-        let every_char: Vec<String> = (0u8..=127).map(|b| char::from(b).to_string()).collect();
-        for value in every_char.iter().map(String::as_str).chain(["é", "a-b.c_d~e", "AZaz09"]) {
-            let mut fast = String::new();
-            push_encoded(&mut fast, value);
-            assert_eq!(fast, utf8_percent_encode(value, COMPONENT).to_string(), "value {value:?}");
         }
     }
 

@@ -1,8 +1,8 @@
 //! When to try a call again, and how long to wait first.
 //!
 //! The decision is a pure function of (attempt, operation, outcome): [`RetryPolicy::decide`].
-//! Waiting is done through a [`Sleep`] that the transport crate or the caller supplies; a client
-//! without one never retries, since the core has no timer of its own.
+//! Waiting is done through the client's [`crate::Sleep`] (the async client) or the thread's
+//! sleep (the blocking client).
 //!
 //! The rules, which differ from the official SDKs on purpose:
 //!
@@ -17,25 +17,12 @@
 //! * Nothing else is retried: not 409 (the name exists; trying again cannot help), not 423,
 //!   not any other 4xx, not a body too large, not a success that failed to decode.
 
-use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};
 
-use crate::transport::{BoxFuture, MaybeSend, MaybeSync, TransportError, TransportErrorKind};
-
-/// Waits without blocking; supplied by the runtime side (`imagekit-hyper` has one for Tokio).
-pub trait Sleep: MaybeSend + MaybeSync + fmt::Debug {
-    /// A future that completes after `duration`.
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()>;
-}
-
-impl<T: Sleep + ?Sized> Sleep for std::sync::Arc<T> {
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        (**self).sleep(duration)
-    }
-}
+use crate::error::{TransportError, TransportErrorKind};
 
 /// How a client retries. The default retries twice, backing off from 0.5 s, doubling, to at
 /// most 8 s, with jitter, and waits at most 30 s for a rate limit to reset.

@@ -1,12 +1,10 @@
-//! The send loop: build the request of an attempt, send it, enforce the body cap, ask the retry
-//! policy, sleep, repeat; then read the last answer.
+//! The async send loop: build the request of an attempt, send it, decide what follows
+//! ([`crate::attempt`]), sleep, repeat; then read the last answer.
 //!
-//! It is one hand-written future rather than an `async fn`, so its type can be named: a [`Call`]
-//! can then be awaited without boxing its future, and each call allocates only what its
-//! transport does. Nothing in it borrows from itself (each attempt's request is built from the
-//! operation and handed over), so it needs no pinning and no `unsafe`.
-//!
-//! [`Call`]: crate::Call
+//! It is one hand-written future rather than an `async fn`, so its type can be named: a
+//! [`crate::Call`] can then be awaited without boxing its future, and each call allocates only
+//! what its transport does. It owns a clone of the client and borrows nothing, so it can be
+//! spawned, and needs no pinning and no `unsafe`.
 
 use std::fmt;
 use std::future::Future;
@@ -14,31 +12,35 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use crate::attempt::{Attempts, Next, deadline_passed};
 use crate::client::{CallOptions, Client};
-use crate::error::Error;
+use crate::error::{Error, TransportError};
 use crate::operation::Operation;
-use crate::retry::{Attempt, RetryDecision, jitter_random};
-use crate::telemetry::CallSpan;
-use crate::transport::{BoxFuture, HttpResponse, TransportError, TransportErrorKind};
+use crate::response::ApiResponse;
+use crate::runtime::BoxFuture;
+use crate::telemetry::{CallSpan, Started};
+use crate::transport::HttpResponse;
 
 /// How a call reads its final answer: into the value alone, or with its metadata.
 type Read<T, U> = fn(&Operation<T>, HttpResponse) -> Result<U, Error>;
 
-/// The future of one call: what awaiting a [`crate::Call`] (or [`crate::UploadCall`]) runs.
+/// The future of one call: what awaiting a [`crate::Call`] (or an upload) runs.
 ///
-/// Retries, timeouts and the deadline are those of the client, as overridden for the call.
+/// Retries, timeouts and the deadline are those of the client, as overridden for the call. It
+/// is `'static`, and `Send` where the target has threads, so it can be spawned.
 #[must_use = "a call does nothing until it is awaited"]
-pub struct CallFuture<'c, T, U> {
-    call: Result<Driver<'c, T, U>, Option<Error>>,
+pub struct CallFuture<T, U> {
+    call: Result<Driver<T, U>, Option<Error>>,
 }
 
-impl<'c, T, U> CallFuture<'c, T, U> {
+impl<T, U> CallFuture<T, U> {
     pub(crate) fn new(
-        client: &'c Client,
+        client: Client,
         operation: Result<Operation<T>, Error>,
         options: CallOptions,
         read: Read<T, U>,
     ) -> Self {
+        let operation = operation.and_then(|operation| options.apply(operation));
         let call = operation.map_err(Some).map(|operation| Driver {
             span: CallSpan::new(operation.name()),
             run: Run {
@@ -47,15 +49,16 @@ impl<'c, T, U> CallFuture<'c, T, U> {
                 options,
                 read,
                 state: State::Start,
-                retries_done: 0,
+                attempts: Attempts::default(),
                 deadline: None,
+                started: None,
             },
         });
         Self { call }
     }
 }
 
-impl<T, U> Future for CallFuture<'_, T, U> {
+impl<T, U> Future for CallFuture<T, U> {
     type Output = Result<U, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -67,13 +70,13 @@ impl<T, U> Future for CallFuture<'_, T, U> {
     }
 }
 
-impl<T, U> fmt::Debug for CallFuture<'_, T, U> {
+impl<T, U> fmt::Debug for CallFuture<T, U> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct("CallFuture");
         match &self.call {
             Ok(Driver { run, .. }) => out
                 .field("operation", &run.operation.name())
-                .field("retries_done", &run.retries_done)
+                .field("retries_done", &run.attempts.retries_done)
                 .field("state", &run.state.name()),
             Err(error) => out.field("error", error),
         };
@@ -82,43 +85,45 @@ impl<T, U> fmt::Debug for CallFuture<'_, T, U> {
 }
 
 /// A call in progress: its span apart, so it can be entered while the run changes.
-struct Driver<'c, T, U> {
+struct Driver<T, U> {
     span: CallSpan,
-    run: Run<'c, T, U>,
+    run: Run<T, U>,
 }
 
-impl<T, U> Driver<'_, T, U> {
+impl<T, U> Driver<T, U> {
     fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Result<U, Error>> {
         let _entered = self.span.enter();
         self.run.poll(cx, &self.span)
     }
 }
 
-struct Run<'c, T, U> {
-    client: &'c Client,
+struct Run<T, U> {
+    client: Client,
     operation: Operation<T>,
     options: CallOptions,
     read: Read<T, U>,
-    state: State<'c>,
-    retries_done: u32,
+    state: State,
+    attempts: Attempts,
     /// The whole call's deadline and its timer, from the first poll on.
     deadline: Option<(Duration, BoxFuture<'static, ()>)>,
+    /// When the attempt in flight was sent, for the log.
+    started: Option<Started>,
 }
 
-enum State<'c> {
+enum State {
     /// Not polled yet.
     Start,
     /// About to build and send an attempt.
     Attempt,
     /// The transport has the attempt.
-    Sending(BoxFuture<'c, Result<HttpResponse, TransportError>>),
+    Sending(BoxFuture<'static, Result<HttpResponse, TransportError>>),
     /// Waiting before the next attempt.
     Waiting(BoxFuture<'static, ()>),
     /// Finished.
     Done,
 }
 
-impl State<'_> {
+impl State {
     fn name(&self) -> &'static str {
         match self {
             Self::Start => "start",
@@ -130,15 +135,7 @@ impl State<'_> {
     }
 }
 
-/// What follows an attempt.
-enum Next {
-    /// Read this answer: the call ends with it.
-    Read(HttpResponse),
-    /// Wait this long, then try again.
-    Wait(BoxFuture<'static, ()>),
-}
-
-impl<'c, T, U> Run<'c, T, U> {
+impl<T, U> Run<T, U> {
     fn poll(&mut self, cx: &mut Context<'_>, span: &CallSpan) -> Poll<Result<U, Error>> {
         let outcome = self.drive(cx, span);
         if outcome.is_ready() {
@@ -154,10 +151,7 @@ impl<'c, T, U> Run<'c, T, U> {
         // Dropping the state drops the attempt in flight or the wait.
         self.state = State::Done;
         self.deadline = None;
-        Poll::Ready(Err(Error::Transport(TransportError::with_message(
-            TransportErrorKind::Timeout,
-            format!("the call's deadline of {} ms passed", limit.as_millis()),
-        ))))
+        Poll::Ready(Err(deadline_passed(limit)))
     }
 
     fn drive(&mut self, cx: &mut Context<'_>, span: &CallSpan) -> Poll<Result<U, Error>> {
@@ -165,7 +159,9 @@ impl<'c, T, U> Run<'c, T, U> {
             // Taken out and put back when pending, so each arm owns its future.
             match std::mem::replace(&mut self.state, State::Done) {
                 State::Start => {
-                    self.start_deadline();
+                    if let Err(error) = self.start_deadline() {
+                        return Poll::Ready(Err(error));
+                    }
                     self.state = State::Attempt;
                 }
                 State::Attempt => match self.send_attempt(span) {
@@ -178,11 +174,23 @@ impl<'c, T, U> Run<'c, T, U> {
                         return Poll::Pending;
                     };
                     drop(sending);
-                    match self.after(outcome, span) {
+                    if let (Ok(response), Some(started)) = (&outcome, self.started.take()) {
+                        span.answered(response);
+                        crate::telemetry::answered(self.operation.name(), response, started);
+                    }
+                    let inner = self.client.inner();
+                    let policy = inner.defaults.retry(&self.options);
+                    let max = inner.config.max_response_bytes();
+                    let sleeper = inner.sleeper.as_ref();
+                    match self.attempts.after(&self.operation, outcome, policy, sleeper.is_some(), max) {
                         Ok(Next::Read(response)) => {
-                            return Poll::Ready((self.read)(&self.operation, response));
+                            let result = (self.read)(&self.operation, response);
+                            return Poll::Ready(self.attempts.finish(&self.operation, result));
                         }
-                        Ok(Next::Wait(waiting)) => self.state = State::Waiting(waiting),
+                        Ok(Next::Retry(wait)) => match sleeper {
+                            Some(sleeper) => self.state = State::Waiting(sleeper.sleep(wait)),
+                            None => self.state = State::Attempt,
+                        },
                         Err(error) => return Poll::Ready(Err(error)),
                     }
                 }
@@ -191,7 +199,6 @@ impl<'c, T, U> Run<'c, T, U> {
                         self.state = State::Waiting(waiting);
                         return Poll::Pending;
                     }
-                    self.retries_done += 1;
                     self.state = State::Attempt;
                 }
                 State::Done => return Poll::Ready(Err(polled_after_completion())),
@@ -199,56 +206,61 @@ impl<'c, T, U> Run<'c, T, U> {
         }
     }
 
-    /// Starts the deadline's timer, when the call has a deadline and the client a sleeper.
-    fn start_deadline(&mut self) {
-        let config = self.client.config();
-        if let (Some(limit), Some(sleeper)) = (self.options.deadline.or(config.deadline), &config.sleeper) {
-            self.deadline = Some((limit, sleeper.sleep(limit)));
-        }
+    /// Starts the deadline's timer, when the call has a deadline. The client was refused at
+    /// build time if it could have one but no sleeper; a per-call deadline is refused here.
+    fn start_deadline(&mut self) -> Result<(), Error> {
+        let inner = self.client.inner();
+        let Some(limit) = inner.defaults.deadline(&self.options) else { return Ok(()) };
+        let Some(sleeper) = &inner.sleeper else {
+            return Err(Error::invalid_input(
+                "deadline",
+                "needs a sleeper to time it, and this client has none: give one with ClientBuilder::sleeper",
+            ));
+        };
+        self.deadline = Some((limit, sleeper.sleep(limit)));
+        Ok(())
     }
 
     /// Builds this attempt's request and hands it to the transport.
-    fn send_attempt(
-        &self,
-        span: &CallSpan,
-    ) -> Result<BoxFuture<'c, Result<HttpResponse, TransportError>>, Error> {
-        let (client, operation): (&'c Client, _) = (self.client, &self.operation);
-        span.attempt(self.retries_done + 1);
-        let timeout = self.options.timeout.or(client.config().timeout);
-        let options = operation.request_options(client, timeout);
-        let transport = &client.config().transport;
-        Ok(if operation.body().is_streamed() {
-            transport.send_streaming_with(operation.build_streaming_request(client)?, options)
-        } else {
-            transport.send_with(operation.build_request(client)?, options)
-        })
+    fn send_attempt(&mut self, span: &CallSpan) -> Result<BoxFuture<'static, Result<HttpResponse, TransportError>>, Error> {
+        let inner = self.client.inner();
+        span.attempt(self.attempts.retries_done + 1);
+        let timeout = inner.defaults.attempt_timeout(&self.operation, &self.options);
+        let mut options = self.operation.request_options(&inner.config, timeout);
+        if self.operation.body().is_streamed() {
+            options.idle_timeout = inner.defaults.upload_idle_timeout;
+        }
+        let request = self.operation.to_request(&inner.config)?;
+        self.started = Some(crate::telemetry::request(self.operation.name(), &request));
+        Ok(inner.transport.clone().send_owned(request, options))
     }
+}
 
-    /// Decides what follows an attempt that came to `outcome`.
-    fn after(&self, outcome: Result<HttpResponse, TransportError>, span: &CallSpan) -> Result<Next, Error> {
-        let config = self.client.config();
-        let outcome = outcome.and_then(|response| self.client.check_size(response));
-        if let Ok(response) = &outcome {
-            span.answered(response);
-            // A success is never retried: skip the policy on the common path.
-            if response.status().is_success() {
-                return Ok(Next::Read(outcome?));
-            }
-        }
-        // A body that cannot be produced again (a one-shot stream) allows one attempt only.
-        let resendable = self.operation.body().can_resend();
-        let Some(sleeper) = config.sleeper.as_ref().filter(|_| resendable) else {
-            return Ok(Next::Read(outcome?));
-        };
-        let attempt = match &outcome {
-            Ok(response) => Attempt::Answered(response.status(), response.headers()),
-            Err(error) => Attempt::Failed(error),
-        };
-        let policy = self.options.retry.as_ref().unwrap_or(&config.retry);
-        match policy.decide(self.retries_done, self.operation.is_idempotent(), attempt, jitter_random()) {
-            RetryDecision::RetryAfter(wait) => Ok(Next::Wait(sleeper.sleep(wait))),
-            _ => Ok(Next::Read(outcome?)),
-        }
+impl Client {
+    /// Runs one operation: build the request, send it, retry as the policy says, read the
+    /// answer with its metadata. The deadline, when there is one, bounds all of it. It is the
+    /// loop a [`crate::Call`] runs, for operations built by hand.
+    ///
+    /// ```
+    /// use imagekit_core::operation::{ApiPath, Operation};
+    /// use imagekit_core::{CallOptions, Client};
+    /// use imagekit_mock::ScriptedTransport;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), imagekit_core::Error> {
+    /// let transport = ScriptedTransport::new();
+    /// transport.push_json(200, serde_json::json!({"id": "t1"}));
+    /// let client = Client::builder().private_key("private_k").transport(transport.clone()).build()?;
+    ///
+    /// let path = ApiPath::new("/v1/things");
+    /// let create = Operation::<serde_json::Value>::json("create-thing", http::Method::POST, path);
+    /// let answer = client.execute(create, CallOptions::default()).await?;
+    /// assert_eq!(answer.data["id"], "t1");
+    /// assert_eq!(answer.meta.status(), 200);
+    /// # Ok(()) }
+    /// ```
+    pub fn execute<T>(&self, operation: Operation<T>, options: CallOptions) -> CallFuture<T, ApiResponse<T>> {
+        CallFuture::new(self.clone(), Ok(operation), options, Operation::parse_with_meta)
     }
 }
 

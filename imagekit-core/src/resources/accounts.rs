@@ -3,40 +3,40 @@
 use http::Method;
 use serde::Serialize;
 
-use crate::client::{Call, Client};
+use crate::caller::Caller;
+use crate::resources::handle::resource;
 use crate::error::Error;
 use crate::models::{Origin, OriginType, UrlEndpoint, UrlRewriter, Usage, UsageAnalytics};
-use crate::operation::{ApiPath, Operation};
-use crate::resources::{check_count, check_not_empty};
+use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::handle::{check_count, check_not_empty};
 
 /// Usage date ranges must span less than this many days.
 pub const MAX_USAGE_DAYS: i64 = 90;
 
-/// Account operations, from [`Client::accounts`].
-#[derive(Clone, Copy, Debug)]
-pub struct Accounts<'c> {
-    pub(crate) client: &'c Client,
+resource! {
+    /// Account operations, from [`crate::Client::accounts`].
+    Accounts
 }
 
-impl<'c> Accounts<'c> {
+impl<C: Caller> Accounts<C> {
     /// Usage totals.
-    pub fn usage(&self) -> AccountUsage<'c> {
-        AccountUsage { client: self.client }
+    pub fn usage(&self) -> AccountUsage<C> {
+        AccountUsage::new(self.caller.clone())
     }
 
     /// Detailed delivery analytics.
-    pub fn usage_analytics(&self) -> AccountUsageAnalytics<'c> {
-        AccountUsageAnalytics { client: self.client }
+    pub fn usage_analytics(&self) -> AccountUsageAnalytics<C> {
+        AccountUsageAnalytics::new(self.caller.clone())
     }
 
     /// Origins: where ImageKit fetches originals from.
-    pub fn origins(&self) -> Origins<'c> {
-        Origins { client: self.client }
+    pub fn origins(&self) -> Origins<C> {
+        Origins::new(self.caller.clone())
     }
 
     /// URL endpoints: URL prefixes and the origins behind them.
-    pub fn url_endpoints(&self) -> UrlEndpoints<'c> {
-        UrlEndpoints { client: self.client }
+    pub fn url_endpoints(&self) -> UrlEndpoints<C> {
+        UrlEndpoints::new(self.caller.clone())
     }
 }
 
@@ -76,7 +76,8 @@ fn parse_date(field: &'static str, date: &str) -> Result<i64, Error> {
     Ok(era * 146_097 + doe - 719_468)
 }
 
-/// The query of a usage report: both dates valid, start before end, less than 90 days apart.
+/// The query of a usage report: both dates valid, the end not before the start, less than 90
+/// days apart.
 fn usage_operation<T: serde::de::DeserializeOwned>(
     name: &'static str,
     path: &'static str,
@@ -85,8 +86,8 @@ fn usage_operation<T: serde::de::DeserializeOwned>(
 ) -> Result<Operation<T>, Error> {
     let start = parse_date("startDate", start_date)?;
     let end = parse_date("endDate", end_date)?;
-    if end <= start {
-        return Err(Error::invalid_input("endDate", "must be after startDate"));
+    if end < start {
+        return Err(Error::invalid_input("endDate", "must not be before startDate"));
     }
     if end - start >= MAX_USAGE_DAYS {
         return Err(Error::invalid_input(
@@ -99,35 +100,33 @@ fn usage_operation<T: serde::de::DeserializeOwned>(
         .query("endDate", end_date))
 }
 
-/// Usage totals, from [`Accounts::usage`].
-#[derive(Clone, Copy, Debug)]
-pub struct AccountUsage<'c> {
-    client: &'c Client,
+resource! {
+    /// Usage totals, from [`Accounts::usage`].
+    AccountUsage
 }
 
-impl<'c> AccountUsage<'c> {
+impl<C: Caller> AccountUsage<C> {
     /// Usage from `start_date` to `end_date` (exclusive), both `YYYY-MM-DD` (UTC), less than
     /// 90 days apart.
     ///
     /// `GET /v1/accounts/usage?startDate=..&endDate=..`
-    pub fn get(&self, start_date: &str, end_date: &str) -> Call<'c, Usage> {
-        self.client.call(usage_operation("get-usage", "/v1/accounts/usage", start_date, end_date))
+    pub fn get(&self, start_date: &str, end_date: &str) -> C::Call<Usage> {
+        self.caller.call(usage_operation("get-usage", "/v1/accounts/usage", start_date, end_date))
     }
 }
 
-/// Usage analytics, from [`Accounts::usage_analytics`].
-#[derive(Clone, Copy, Debug)]
-pub struct AccountUsageAnalytics<'c> {
-    client: &'c Client,
+resource! {
+    /// Usage analytics, from [`Accounts::usage_analytics`].
+    AccountUsageAnalytics
 }
 
-impl<'c> AccountUsageAnalytics<'c> {
+impl<C: Caller> AccountUsageAnalytics<C> {
     /// Analytics from `start_date` to `end_date`, both `YYYY-MM-DD` (UTC), less than 90 days
     /// apart. Not in ImageKit's public OpenAPI document; follows the official SDKs.
     ///
     /// `GET /v1/accounts/usage-analytics?startDate=..&endDate=..`
-    pub fn get(&self, start_date: &str, end_date: &str) -> Call<'c, UsageAnalytics> {
-        self.client.call(usage_operation(
+    pub fn get(&self, start_date: &str, end_date: &str) -> C::Call<UsageAnalytics> {
+        self.caller.call(usage_operation(
             "get-usage-analytics",
             "/v1/accounts/usage-analytics",
             start_date,
@@ -136,22 +135,21 @@ impl<'c> AccountUsageAnalytics<'c> {
     }
 }
 
-/// Origin operations, from [`Accounts::origins`].
-#[derive(Clone, Copy, Debug)]
-pub struct Origins<'c> {
-    client: &'c Client,
+resource! {
+    /// Origin operations, from [`Accounts::origins`].
+    Origins
 }
 
 fn origin_path(id: &str) -> Result<ApiPath, Error> {
     ApiPath::new("/v1/accounts/origins").id("id", id)
 }
 
-impl<'c> Origins<'c> {
+impl<C: Caller> Origins<C> {
     /// The account's origins.
     ///
     /// `GET /v1/accounts/origins`
-    pub fn list(&self) -> Call<'c, Vec<Origin>> {
-        self.client.call(Ok(Operation::json(
+    pub fn list(&self) -> C::Call<Vec<Origin>> {
+        self.caller.call(Ok(Operation::json(
             "list-origins",
             Method::GET,
             ApiPath::new("/v1/accounts/origins"),
@@ -161,46 +159,49 @@ impl<'c> Origins<'c> {
     /// Creates an origin. ImageKit answers 201 with it.
     ///
     /// `POST /v1/accounts/origins`
-    pub fn create(&self, origin: OriginRequest) -> Call<'c, Origin> {
+    pub fn create(&self, origin: CreateOrigin) -> C::Call<Origin> {
         let op = origin.check().and_then(|()| {
             Operation::json("create-origin", Method::POST, ApiPath::new("/v1/accounts/origins"))
                 .json_body(&origin)
         });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// One origin.
     ///
     /// `GET /v1/accounts/origins/{id}`
-    pub fn get(&self, id: &str) -> Call<'c, Origin> {
-        self.client.call(origin_path(id).map(|p| Operation::json("get-origin", Method::GET, p)))
+    pub fn get(&self, id: &str) -> C::Call<Origin> {
+        self.caller.call(origin_path(id).map(|p| Operation::json("get-origin", Method::GET, p)))
     }
 
     /// Replaces an origin's settings.
     ///
     /// `PUT /v1/accounts/origins/{id}`
-    pub fn update(&self, id: &str, origin: OriginRequest) -> Call<'c, Origin> {
+    pub fn update(&self, id: &str, origin: UpdateOrigin) -> C::Call<Origin> {
         let op = origin_path(id).and_then(|p| {
             origin.check()?;
-            Operation::json("update-origin", Method::PUT, p).json_body(&origin)
+            Operation::json("update-origin", Method::PUT, p).with_idempotency(Idempotency::Idempotent).json_body(&origin)
         });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Deletes an origin.
     ///
     /// `DELETE /v1/accounts/origins/{id}`
-    pub fn delete(&self, id: &str) -> Call<'c, ()> {
-        self.client.call(origin_path(id).map(|p| Operation::empty("delete-origin", Method::DELETE, p)))
+    pub fn delete(&self, id: &str) -> C::Call<()> {
+        let op = origin_path(id)
+            .map(|p| Operation::empty("delete-origin", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        self.caller.call(op)
     }
 }
 
-/// An origin to create or update. Start from the constructor of its kind, which takes what that
-/// kind requires, then set options; a kind only sends the settings it accepts.
+/// An origin to create, or the settings that replace an origin's ([`UpdateOrigin`]). Start from
+/// the constructor of its kind, which takes what that kind requires, then set options; a kind
+/// only sends the settings it accepts.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct OriginRequest {
+pub struct CreateOrigin {
     name: String,
     #[serde(rename = "type")]
     kind: OriginType,
@@ -246,7 +247,11 @@ pub struct OriginRequest {
     password: Option<String>,
 }
 
-impl OriginRequest {
+/// The settings that replace an origin's in [`Origins::update`]: an update takes every setting,
+/// as a create does.
+pub type UpdateOrigin = CreateOrigin;
+
+impl CreateOrigin {
     fn base(kind: OriginType, name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -445,69 +450,72 @@ impl OriginRequest {
     }
 }
 
-/// URL endpoint operations, from [`Accounts::url_endpoints`].
-#[derive(Clone, Copy, Debug)]
-pub struct UrlEndpoints<'c> {
-    client: &'c Client,
+resource! {
+    /// URL endpoint operations, from [`Accounts::url_endpoints`].
+    UrlEndpoints
 }
 
 fn url_endpoint_path(id: &str) -> Result<ApiPath, Error> {
     ApiPath::new("/v1/accounts/url-endpoints").id("id", id)
 }
 
-impl<'c> UrlEndpoints<'c> {
+impl<C: Caller> UrlEndpoints<C> {
     /// The account's URL endpoints.
     ///
     /// `GET /v1/accounts/url-endpoints`
-    pub fn list(&self) -> Call<'c, Vec<UrlEndpoint>> {
+    pub fn list(&self) -> C::Call<Vec<UrlEndpoint>> {
         let op =
             Operation::json("list-url-endpoints", Method::GET, ApiPath::new("/v1/accounts/url-endpoints"));
-        self.client.call(Ok(op))
+        self.caller.call(Ok(op))
     }
 
     /// Creates a URL endpoint. ImageKit answers 201 with it.
     ///
     /// `POST /v1/accounts/url-endpoints`
-    pub fn create(&self, endpoint: UrlEndpointRequest) -> Call<'c, UrlEndpoint> {
+    pub fn create(&self, endpoint: CreateUrlEndpoint) -> C::Call<UrlEndpoint> {
         let op = endpoint.check().and_then(|()| {
             Operation::json("create-url-endpoint", Method::POST, ApiPath::new("/v1/accounts/url-endpoints"))
                 .json_body(&endpoint)
         });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// One URL endpoint (`default` is the account's default endpoint).
     ///
     /// `GET /v1/accounts/url-endpoints/{id}`
-    pub fn get(&self, id: &str) -> Call<'c, UrlEndpoint> {
-        self.client.call(url_endpoint_path(id).map(|p| Operation::json("get-url-endpoint", Method::GET, p)))
+    pub fn get(&self, id: &str) -> C::Call<UrlEndpoint> {
+        self.caller.call(url_endpoint_path(id).map(|p| Operation::json("get-url-endpoint", Method::GET, p)))
     }
 
     /// Replaces a URL endpoint's settings.
     ///
     /// `PUT /v1/accounts/url-endpoints/{id}`
-    pub fn update(&self, id: &str, endpoint: UrlEndpointRequest) -> Call<'c, UrlEndpoint> {
+    pub fn update(&self, id: &str, endpoint: UpdateUrlEndpoint) -> C::Call<UrlEndpoint> {
         let op = url_endpoint_path(id).and_then(|p| {
             endpoint.check()?;
-            Operation::json("update-url-endpoint", Method::PUT, p).json_body(&endpoint)
+            Operation::json("update-url-endpoint", Method::PUT, p)
+                .with_idempotency(Idempotency::Idempotent)
+                .json_body(&endpoint)
         });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Deletes a URL endpoint.
     ///
     /// `DELETE /v1/accounts/url-endpoints/{id}`
-    pub fn delete(&self, id: &str) -> Call<'c, ()> {
-        let op = url_endpoint_path(id).map(|p| Operation::empty("delete-url-endpoint", Method::DELETE, p));
-        self.client.call(op)
+    pub fn delete(&self, id: &str) -> C::Call<()> {
+        let op = url_endpoint_path(id).map(|p| {
+            Operation::empty("delete-url-endpoint", Method::DELETE, p).with_idempotency(Idempotency::Deletion)
+        });
+        self.caller.call(op)
     }
 }
 
-/// A URL endpoint to create or update.
+/// A URL endpoint to create, or the settings that replace one's ([`UpdateUrlEndpoint`]).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct UrlEndpointRequest {
+pub struct CreateUrlEndpoint {
     /// Its description, 1 to 1000 characters.
     pub description: String,
     /// The URL prefix, e.g. `product-images` (at most 100 characters).
@@ -521,10 +529,14 @@ pub struct UrlEndpointRequest {
     pub url_rewriter: Option<UrlRewriter>,
 }
 
+/// The settings that replace a URL endpoint's in [`UrlEndpoints::update`]: an update takes every
+/// setting, as a create does.
+pub type UpdateUrlEndpoint = CreateUrlEndpoint;
+
 /// At most this many origins behind one URL endpoint.
 pub const MAX_URL_ENDPOINT_ORIGINS: usize = 10;
 
-impl UrlEndpointRequest {
+impl CreateUrlEndpoint {
     /// An endpoint described by `description`.
     pub fn new(description: impl Into<String>) -> Self {
         Self { description: description.into(), url_prefix: None, origins: None, url_rewriter: None }

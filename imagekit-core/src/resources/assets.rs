@@ -26,19 +26,20 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use http::Method;
 
-use crate::client::{Call, Client};
+use crate::caller::Caller;
+use crate::resources::handle::resource;
 use crate::error::Error;
 use crate::models::{Asset, AssetSort, AssetType, FileTypeFilter};
 use crate::operation::{ApiPath, Operation};
-use crate::transport::BoxFuture;
+use crate::send::CallFuture;
+use std::future::Future;
 
 /// The most results one page can hold, and the API's default page size.
 pub const MAX_LIMIT: u32 = 1000;
 
-/// Asset operations, from [`Client::assets`].
-#[derive(Clone, Copy, Debug)]
-pub struct Assets<'c> {
-    pub(crate) client: &'c Client,
+resource! {
+    /// Asset operations, from [`crate::Client::assets`].
+    Assets
 }
 
 /// Parameters of [`Assets::list`]: filters, order and the page (`skip`/`limit`).
@@ -130,14 +131,18 @@ impl ListAssets {
     }
 }
 
-impl<'c> Assets<'c> {
+impl<C: Caller> Assets<C> {
     /// One page of files, file versions and folders matching `params`.
     ///
     /// `GET /v1/files`
-    pub fn list(&self, params: ListAssets) -> Call<'c, Vec<Asset>> {
-        self.client.call(params.operation())
+    pub fn list(&self, params: ListAssets) -> C::Call<Vec<Asset>> {
+        self.caller.call(params.operation())
     }
 
+}
+
+/// Listing every match, on the async client.
+impl Assets<crate::Client> {
     /// Every asset matching `params`, page after page, as a lazy stream.
     ///
     /// Pages of `params.limit` results (1000 when unset) start at `params.skip`. The next page is
@@ -146,99 +151,160 @@ impl<'c> Assets<'c> {
     /// the stream. Works with any executor.
     ///
     /// `GET /v1/files`, repeatedly
-    pub fn list_all(&self, params: ListAssets) -> AssetStream<'c> {
-        AssetStream {
-            client: self.client,
-            page_size: params.limit.unwrap_or(MAX_LIMIT),
-            next_skip: params.skip.unwrap_or(0),
-            params,
-            buffered: VecDeque::new(),
-            in_flight: None,
-            done: false,
-            last_page_start: None,
-        }
+    pub fn list_all(&self, params: ListAssets) -> AssetStream {
+        AssetStream { client: self.caller.clone(), pages: Pages::new(params), in_flight: None }
     }
 }
 
-/// The stream of [`Assets::list_all`]: yields `Result<Asset, Error>`.
-#[must_use = "a stream does nothing unless polled"]
-pub struct AssetStream<'c> {
-    client: &'c Client,
+/// Listing every match, on the blocking client.
+#[cfg(not(target_arch = "wasm32"))]
+impl Assets<crate::BlockingClient> {
+    /// Every asset matching `params`, page after page, as a lazy iterator: the blocking twin of
+    /// the async client's `list_all`, with the same paging and the same end on error.
+    ///
+    /// `GET /v1/files`, repeatedly
+    pub fn list_all(&self, params: ListAssets) -> AssetIter {
+        AssetIter { client: self.caller.clone(), pages: Pages::new(params) }
+    }
+}
+
+/// Where paging through a listing stands: shared by the stream and the iterator.
+#[derive(Debug)]
+struct Pages {
     params: ListAssets,
     page_size: u32,
     next_skip: u32,
     buffered: VecDeque<Asset>,
-    in_flight: Option<BoxFuture<'c, Result<Vec<Asset>, Error>>>,
     done: bool,
     /// The first asset of the last full page, to notice a server that ignores `skip`.
     last_page_start: Option<Asset>,
 }
 
-impl std::fmt::Debug for AssetStream<'_> {
+impl Pages {
+    fn new(params: ListAssets) -> Self {
+        Self {
+            page_size: params.limit.unwrap_or(MAX_LIMIT),
+            next_skip: params.skip.unwrap_or(0),
+            params,
+            buffered: VecDeque::new(),
+            done: false,
+            last_page_start: None,
+        }
+    }
+
+    /// The next item if one is at hand: `Some(None)` when the listing is over, `None` when the
+    /// next page must be fetched.
+    fn ready(&mut self) -> Option<Option<Asset>> {
+        match self.buffered.pop_front() {
+            Some(asset) => Some(Some(asset)),
+            None if self.done => Some(None),
+            None => None,
+        }
+    }
+
+    /// The operation of the next page.
+    fn next_page(&self) -> Result<Operation<Vec<Asset>>, Error> {
+        self.params.clone().skip(self.next_skip).limit(self.page_size).operation()
+    }
+
+    /// Takes a fetched page in; an error ends the listing and is returned to be yielded.
+    fn take(&mut self, outcome: Result<Vec<Asset>, Error>) -> Option<Error> {
+        let page = match outcome {
+            Ok(page) => page,
+            Err(error) => {
+                self.done = true;
+                return Some(error);
+            }
+        };
+        let fetched = u32::try_from(page.len()).unwrap_or(u32::MAX);
+        if fetched < self.page_size {
+            self.done = true;
+        } else if page.first() == self.last_page_start.as_ref() {
+            // The same full page again: paging on would never end.
+            self.done = true;
+            return Some(Error::invalid_input(
+                "skip",
+                "the server answered the same page for a later skip; it seems to ignore skip, so \
+                 listing stopped instead of repeating forever",
+            ));
+        } else {
+            self.last_page_start = page.first().cloned();
+        }
+        self.next_skip = self.next_skip.saturating_add(fetched);
+        self.buffered.extend(page);
+        None
+    }
+}
+
+/// The stream of [`Assets::list_all`]: yields `Result<Asset, Error>`.
+#[must_use = "a stream does nothing unless polled"]
+pub struct AssetStream {
+    client: crate::Client,
+    pages: Pages,
+    in_flight: Option<CallFuture<Vec<Asset>, Vec<Asset>>>,
+}
+
+impl std::fmt::Debug for AssetStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AssetStream")
-            .field("params", &self.params)
-            .field("next_skip", &self.next_skip)
-            .field("buffered", &self.buffered.len())
+            .field("params", &self.pages.params)
+            .field("next_skip", &self.pages.next_skip)
+            .field("buffered", &self.pages.buffered.len())
             .field("fetching", &self.in_flight.is_some())
-            .field("done", &self.done)
+            .field("done", &self.pages.done)
             .finish()
     }
 }
 
-impl Stream for AssetStream<'_> {
+impl Stream for AssetStream {
     type Item = Result<Asset, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         loop {
-            if let Some(asset) = this.buffered.pop_front() {
-                return Poll::Ready(Some(Ok(asset)));
-            }
-            if this.done {
-                return Poll::Ready(None);
+            if let Some(item) = this.pages.ready() {
+                return Poll::Ready(item.map(Ok));
             }
             let future = match &mut this.in_flight {
                 Some(future) => future,
-                None => {
-                    let page = this.params.clone().skip(this.next_skip).limit(this.page_size);
-                    let call = this.client.call(page.operation());
-                    this.in_flight.insert(Box::pin(call.send()))
-                }
+                None => this.in_flight.insert(this.client.call(this.pages.next_page()).send()),
             };
-            let outcome = match future.as_mut().poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(outcome) => outcome,
-            };
+            let Poll::Ready(outcome) = Pin::new(future).poll(cx) else { return Poll::Pending };
             this.in_flight = None;
-            match outcome {
-                Ok(page) => {
-                    let fetched = u32::try_from(page.len()).unwrap_or(u32::MAX);
-                    if fetched < this.page_size {
-                        this.done = true;
-                    } else if page.first() == this.last_page_start.as_ref() {
-                        // The same full page again: paging on would never end.
-                        this.done = true;
-                        return Poll::Ready(Some(Err(Error::invalid_input(
-                            "skip",
-                            "the server answered the same page for a later skip; it seems to ignore \
-                             skip, so listing stopped instead of repeating forever",
-                        ))));
-                    } else {
-                        this.last_page_start = page.first().cloned();
-                    }
-                    this.next_skip = this.next_skip.saturating_add(fetched);
-                    this.buffered.extend(page);
-                }
-                Err(error) => {
-                    this.done = true;
-                    return Poll::Ready(Some(Err(error)));
-                }
+            if let Some(error) = this.pages.take(outcome) {
+                return Poll::Ready(Some(Err(error)));
             }
         }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.buffered.len(), if self.done { Some(self.buffered.len()) } else { None })
+        let buffered = self.pages.buffered.len();
+        (buffered, if self.pages.done { Some(buffered) } else { None })
+    }
+}
+
+/// The iterator of the blocking client's `list_all`: yields `Result<Asset, Error>`.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug)]
+#[must_use = "an iterator does nothing unless iterated"]
+pub struct AssetIter {
+    client: crate::BlockingClient,
+    pages: Pages,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Iterator for AssetIter {
+    type Item = Result<Asset, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.pages.ready() {
+                return item.map(Ok);
+            }
+            let outcome = self.client.call(self.pages.next_page());
+            if let Some(error) = self.pages.take(outcome) {
+                return Some(Err(error));
+            }
+        }
     }
 }

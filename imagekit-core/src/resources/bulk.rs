@@ -6,20 +6,20 @@
 use http::Method;
 use serde::Serialize;
 
-use crate::client::{Call, Client};
+use crate::caller::Caller;
+use crate::resources::handle::resource;
 use crate::models::{BulkDeleteResult, BulkTagsResult};
-use crate::operation::{ApiPath, Operation};
-use crate::resources::check_count;
+use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::handle::check_count;
 
 /// At most this many files in one bulk delete.
 pub const MAX_DELETE_FILES: usize = 100;
 /// At most this many files in one bulk tag operation.
 pub const MAX_TAG_FILES: usize = 50;
 
-/// Bulk file operations, from [`crate::resources::files::Files::bulk`].
-#[derive(Clone, Copy, Debug)]
-pub struct Bulk<'c> {
-    pub(crate) client: &'c Client,
+resource! {
+    /// Bulk file operations, from [`crate::resources::files::Files::bulk`].
+    Bulk
 }
 
 fn strings<S: Into<String>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
@@ -42,14 +42,14 @@ struct Tags {
     ai_tags: Option<Vec<String>>,
 }
 
-impl<'c> Bulk<'c> {
+impl<C: Caller> Bulk<C> {
     /// Deletes up to 100 files and all their versions.
     ///
     /// `POST /v1/files/batch/deleteByFileIds`
     pub fn delete<S: Into<String>>(
         &self,
         file_ids: impl IntoIterator<Item = S>,
-    ) -> Call<'c, BulkDeleteResult> {
+    ) -> C::Call<BulkDeleteResult> {
         let body = FileIds { file_ids: strings(file_ids) };
         let op = check_count("fileIds", body.file_ids.len(), 1, MAX_DELETE_FILES).and_then(|()| {
             Operation::json_partial(
@@ -57,9 +57,10 @@ impl<'c> Bulk<'c> {
                 Method::POST,
                 ApiPath::new("/v1/files/batch/deleteByFileIds"),
             )
+            .with_idempotency(Idempotency::Deletion)
             .json_body(&body)
         });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Adds tags to up to 50 files.
@@ -69,7 +70,7 @@ impl<'c> Bulk<'c> {
         &self,
         file_ids: impl IntoIterator<Item = S>,
         tags: impl IntoIterator<Item = T>,
-    ) -> Call<'c, BulkTagsResult> {
+    ) -> C::Call<BulkTagsResult> {
         let body = Tags { file_ids: strings(file_ids), tags: Some(strings(tags)), ai_tags: None };
         self.tags("add-tags-bulk", "/v1/files/addTags", "tags", body)
     }
@@ -81,7 +82,7 @@ impl<'c> Bulk<'c> {
         &self,
         file_ids: impl IntoIterator<Item = S>,
         tags: impl IntoIterator<Item = T>,
-    ) -> Call<'c, BulkTagsResult> {
+    ) -> C::Call<BulkTagsResult> {
         let body = Tags { file_ids: strings(file_ids), tags: Some(strings(tags)), ai_tags: None };
         self.tags("remove-tags-bulk", "/v1/files/removeTags", "tags", body)
     }
@@ -93,7 +94,7 @@ impl<'c> Bulk<'c> {
         &self,
         file_ids: impl IntoIterator<Item = S>,
         ai_tags: impl IntoIterator<Item = T>,
-    ) -> Call<'c, BulkTagsResult> {
+    ) -> C::Call<BulkTagsResult> {
         let body = Tags { file_ids: strings(file_ids), tags: None, ai_tags: Some(strings(ai_tags)) };
         self.tags("remove-ai-tags-bulk", "/v1/files/removeAITags", "AITags", body)
     }
@@ -104,13 +105,13 @@ impl<'c> Bulk<'c> {
         path: &'static str,
         tags_field: &'static str,
         body: Tags,
-    ) -> Call<'c, BulkTagsResult> {
+    ) -> C::Call<BulkTagsResult> {
         let tag_count = body.tags.as_ref().or(body.ai_tags.as_ref()).map_or(0, Vec::len);
         let op = check_count("fileIds", body.file_ids.len(), 1, MAX_TAG_FILES)
             .and_then(|()| check_count(tags_field, tag_count, 1, usize::MAX))
             .and_then(|()| Operation::json_partial(name, Method::POST, ApiPath::new(path)).json_body(&body))
             // Adding or removing the same tags twice leaves the files as once: safe to retry.
-            .map(|op| op.idempotent(true));
-        self.client.call(op)
+            .map(|op| op.with_idempotency(Idempotency::Idempotent));
+        self.caller.call(op)
     }
 }

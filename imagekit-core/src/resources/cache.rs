@@ -3,28 +3,27 @@
 use http::Method;
 use serde::Serialize;
 
-use crate::client::{Call, Client};
+use crate::caller::Caller;
+use crate::resources::handle::resource;
 use crate::models::{PurgeRequest, PurgeStatus};
-use crate::operation::{ApiPath, Operation};
-use crate::resources::check_not_empty;
+use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::handle::check_not_empty;
 
-/// Cache operations, from [`Client::cache`].
-#[derive(Clone, Copy, Debug)]
-pub struct Cache<'c> {
-    pub(crate) client: &'c Client,
+resource! {
+    /// Cache operations, from [`crate::Client::cache`].
+    Cache
 }
 
-impl<'c> Cache<'c> {
+impl<C: Caller> Cache<C> {
     /// Purging cached URLs and following the purges.
-    pub fn invalidation(&self) -> Invalidation<'c> {
-        Invalidation { client: self.client }
+    pub fn invalidation(&self) -> Invalidation<C> {
+        Invalidation::new(self.caller.clone())
     }
 }
 
-/// Cache purges, from [`Cache::invalidation`].
-#[derive(Clone, Copy, Debug)]
-pub struct Invalidation<'c> {
-    client: &'c Client,
+resource! {
+    /// Cache purges, from [`Cache::invalidation`].
+    Invalidation
 }
 
 #[derive(Serialize)]
@@ -32,27 +31,27 @@ struct Purge<'a> {
     url: &'a str,
 }
 
-impl<'c> Invalidation<'c> {
+impl<C: Caller> Invalidation<C> {
     /// Purges a URL (a `*` suffix purges a prefix) from the CDN cache. ImageKit answers 201.
     ///
     /// `POST /v1/files/purge`
-    pub fn create(&self, url: &str) -> Call<'c, PurgeRequest> {
+    pub fn create(&self, url: &str) -> C::Call<PurgeRequest> {
         let op = check_not_empty("url", url).and_then(|()| {
             // Purging twice purges once: safe to retry.
             Operation::json("purge-cache", Method::POST, ApiPath::new("/v1/files/purge"))
-                .idempotent(true)
+                .with_idempotency(Idempotency::Idempotent)
                 .json_body(&Purge { url })
         });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Where a purge request stands.
     ///
     /// `GET /v1/files/purge/{requestId}`
-    pub fn get(&self, request_id: &str) -> Call<'c, PurgeStatus> {
+    pub fn get(&self, request_id: &str) -> C::Call<PurgeStatus> {
         let op = ApiPath::new("/v1/files/purge")
             .id("requestId", request_id)
             .map(|p| Operation::json("purge-status", Method::GET, p));
-        self.client.call(op)
+        self.caller.call(op)
     }
 }

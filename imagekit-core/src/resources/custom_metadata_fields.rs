@@ -4,60 +4,65 @@ use http::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::client::{Call, Client};
+use crate::caller::Caller;
+use crate::resources::handle::resource;
 use crate::models::{CustomMetadataField, CustomMetadataFieldSchema};
-use crate::operation::{ApiPath, Operation};
-use crate::resources::check_not_empty;
+use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::handle::check_not_empty;
 
-/// Custom metadata field operations, from [`Client::custom_metadata_fields`].
-#[derive(Clone, Copy, Debug)]
-pub struct CustomMetadataFields<'c> {
-    pub(crate) client: &'c Client,
+resource! {
+    /// Custom metadata field operations, from [`crate::Client::custom_metadata_fields`].
+    CustomMetadataFields
 }
 
 fn field_path(id: &str) -> Result<ApiPath, crate::Error> {
     ApiPath::new("/v1/customMetadataFields").id("id", id)
 }
 
-impl<'c> CustomMetadataFields<'c> {
+impl<C: Caller> CustomMetadataFields<C> {
     /// Creates a field. ImageKit answers 201 with it.
     ///
     /// `POST /v1/customMetadataFields`
-    pub fn create(&self, params: CreateCustomMetadataField) -> Call<'c, CustomMetadataField> {
+    pub fn create(&self, params: CreateCustomMetadataField) -> C::Call<CustomMetadataField> {
         let op = check_not_empty("name", &params.name)
             .and_then(|()| check_not_empty("label", &params.label))
             .and_then(|()| {
                 Operation::json("create-new-field", Method::POST, ApiPath::new("/v1/customMetadataFields"))
                     .json_body(&params)
             });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// The account's fields.
     ///
     /// `GET /v1/customMetadataFields`
-    pub fn list(&self, params: ListCustomMetadataFields) -> Call<'c, Vec<CustomMetadataField>> {
+    pub fn list(&self, params: ListCustomMetadataFields) -> C::Call<Vec<CustomMetadataField>> {
         let op = Operation::json("list-all-fields", Method::GET, ApiPath::new("/v1/customMetadataFields"))
             .query_opt("includeDeleted", params.include_deleted)
             .query_opt("folderPath", params.folder_path.as_ref());
-        self.client.call(Ok(op))
+        self.caller.call(Ok(op))
     }
 
     /// Changes a field's label or constraints (its name and type cannot change).
     ///
     /// `PATCH /v1/customMetadataFields/{id}`
-    pub fn update(&self, id: &str, params: UpdateCustomMetadataField) -> Call<'c, CustomMetadataField> {
+    pub fn update(&self, id: &str, params: UpdateCustomMetadataField) -> C::Call<CustomMetadataField> {
         let op = field_path(id)
-            .and_then(|p| Operation::json("update-existing-field", Method::PATCH, p).json_body(&params));
-        self.client.call(op)
+            .and_then(|p| {
+                Operation::json("update-existing-field", Method::PATCH, p)
+                    .with_idempotency(Idempotency::Idempotent)
+                    .json_body(&params)
+            });
+        self.caller.call(op)
     }
 
     /// Deletes a field; its name stays reserved.
     ///
     /// `DELETE /v1/customMetadataFields/{id}`
-    pub fn delete(&self, id: &str) -> Call<'c, ()> {
-        let op = field_path(id).map(|p| Operation::empty("delete-a-field", Method::DELETE, p));
-        self.client.call(op)
+    pub fn delete(&self, id: &str) -> C::Call<()> {
+        let op = field_path(id)
+            .map(|p| Operation::empty("delete-a-field", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        self.caller.call(op)
     }
 }
 
@@ -120,7 +125,7 @@ pub struct UpdateCustomMetadataField {
     pub label: Option<String>,
     /// New constraints (the type stays).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub schema: Option<SchemaUpdate>,
+    pub schema: Option<UpdateFieldSchema>,
 }
 
 impl UpdateCustomMetadataField {
@@ -136,7 +141,7 @@ impl UpdateCustomMetadataField {
     }
 
     /// Sets new constraints.
-    pub fn schema(mut self, schema: SchemaUpdate) -> Self {
+    pub fn schema(mut self, schema: UpdateFieldSchema) -> Self {
         self.schema = Some(schema);
         self
     }
@@ -146,7 +151,7 @@ impl UpdateCustomMetadataField {
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct SchemaUpdate {
+pub struct UpdateFieldSchema {
     /// Allowed values of a select field.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select_options: Option<Vec<Value>>,
@@ -170,7 +175,7 @@ pub struct SchemaUpdate {
     pub max_length: Option<u32>,
 }
 
-impl SchemaUpdate {
+impl UpdateFieldSchema {
     /// No change yet.
     pub fn new() -> Self {
         Self::default()

@@ -2,10 +2,10 @@
 //!
 //! ```
 //! # async fn run(client: imagekit_core::Client) -> Result<(), imagekit_core::Error> {
-//! use imagekit_core::resources::files::{CopyFile, FileUpdate, PublishUpdate};
+//! use imagekit_core::resources::files::{CopyFile, UpdateFileDetails, UpdateFilePublication};
 //!
-//! client.files().update("file_id", FileUpdate::new().tags(["sale", "summer"])).await?;
-//! client.files().update("file_id", PublishUpdate::new(true)).await?;
+//! client.files().update("file_id", UpdateFileDetails::new().tags(["sale", "summer"])).await?;
+//! client.files().update("file_id", UpdateFilePublication::new(true)).await?;
 //! client.files().copy(CopyFile::new("/a/shoe.jpg", "/b/").include_file_versions(true)).await?;
 //! # Ok(()) }
 //! ```
@@ -14,127 +14,135 @@ use http::Method;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::client::{Call, Client};
+use crate::caller::Caller;
 use crate::models::{Extension, File, RenameFileResult};
-use crate::operation::{ApiPath, Operation};
+use crate::operation::{ApiPath, Idempotency, Operation};
 use crate::resources::bulk::Bulk;
-use crate::resources::check_not_empty;
+use crate::resources::handle::{check_not_empty, resource};
 use crate::resources::metadata::FileMetadata;
 use crate::resources::versions::Versions;
 use crate::upload::{UploadCall, UploadSource};
 
-/// File operations, from [`Client::files`].
-#[derive(Clone, Copy, Debug)]
-pub struct Files<'c> {
-    client: &'c Client,
+resource! {
+    /// File operations, from [`crate::Client::files`].
+    Files
 }
 
 fn file_path(file_id: &str) -> Result<ApiPath, crate::Error> {
     ApiPath::new("/v1/files").id("fileId", file_id)
 }
 
-impl<'c> Files<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Self { client }
-    }
-
+impl<C: Caller> Files<C> {
     /// Details of a file's current version.
     ///
     /// `GET /v1/files/{fileId}/details`
-    pub fn get(&self, file_id: &str) -> Call<'c, File> {
+    pub fn get(&self, file_id: &str) -> C::Call<File> {
         let op =
             file_path(file_id).map(|p| Operation::json("get-file-details", Method::GET, p.lit("details")));
-        self.client.call(op)
+        self.caller.call(op)
     }
 
-    /// Updates a file's details ([`FileUpdate`]) or its publication status ([`PublishUpdate`]);
-    /// the API takes one or the other, never both. Returns the updated file, with
-    /// `extension_status` when extensions were asked for.
+    /// Updates a file's details ([`UpdateFileDetails`]) or its publication status
+    /// ([`UpdateFilePublication`]); the API takes one or the other, never both. Returns the
+    /// updated file, with `extension_status` when extensions were asked for.
+    ///
+    /// Setting the same details twice leaves the file as once, so the update is retried after a
+    /// lost answer, unless it runs extensions, which would run again.
     ///
     /// `PATCH /v1/files/{fileId}/details`
-    pub fn update(&self, file_id: &str, update: impl Into<UpdateFileRequest>) -> Call<'c, File> {
+    pub fn update(&self, file_id: &str, update: impl Into<UpdateFile>) -> C::Call<File> {
         let update = update.into();
+        let repeat = match &update {
+            UpdateFile::Details(details) if details.extensions.is_some() => Idempotency::NotIdempotent,
+            _ => Idempotency::Idempotent,
+        };
         let op = file_path(file_id).and_then(|p| {
-            Operation::json("update-file-details", Method::PATCH, p.lit("details")).json_body(&update)
+            Operation::json("update-file-details", Method::PATCH, p.lit("details"))
+                .with_idempotency(repeat)
+                .json_body(&update)
         });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Deletes a file and all its versions.
     ///
     /// `DELETE /v1/files/{fileId}`
-    pub fn delete(&self, file_id: &str) -> Call<'c, ()> {
-        let op = file_path(file_id).map(|p| Operation::empty("delete-file", Method::DELETE, p));
-        self.client.call(op)
+    pub fn delete(&self, file_id: &str) -> C::Call<()> {
+        let op = file_path(file_id)
+            .map(|p| Operation::empty("delete-file", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        self.caller.call(op)
     }
 
     /// Copies a file into a folder.
     ///
     /// `POST /v1/files/copy`
-    pub fn copy(&self, params: CopyFile) -> Call<'c, ()> {
+    pub fn copy(&self, params: CopyFile) -> C::Call<()> {
         let op = check_not_empty("sourceFilePath", &params.source_file_path)
             .and_then(|()| check_not_empty("destinationPath", &params.destination_path))
             .and_then(|()| {
                 Operation::empty("copy-file", Method::POST, ApiPath::new("/v1/files/copy")).json_body(&params)
             });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Moves a file into a folder.
     ///
     /// `POST /v1/files/move`
-    pub fn r#move(&self, params: MoveFile) -> Call<'c, ()> {
+    pub fn r#move(&self, params: MoveFile) -> C::Call<()> {
         let op = check_not_empty("sourceFilePath", &params.source_file_path)
             .and_then(|()| check_not_empty("destinationPath", &params.destination_path))
             .and_then(|()| {
                 Operation::empty("move-file", Method::POST, ApiPath::new("/v1/files/move")).json_body(&params)
             });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Renames a file (all its versions). A 207 answer (renamed, cache not purged) is a success
     /// with [`RenameFileResult::partial`] set.
     ///
+    /// Not retried once the request may have reached ImageKit: a second rename would fail,
+    /// since the first one moved the file.
+    ///
     /// `PUT /v1/files/rename`
-    pub fn rename(&self, params: RenameFile) -> Call<'c, RenameFileResult> {
+    pub fn rename(&self, params: RenameFile) -> C::Call<RenameFileResult> {
         let op = check_not_empty("filePath", &params.file_path)
             .and_then(|()| check_not_empty("newFileName", &params.new_file_name))
             .and_then(|()| {
                 Operation::json_partial("rename-file", Method::PUT, ApiPath::new("/v1/files/rename"))
                     .json_body(&params)
             });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Bulk operations: delete, add tags, remove tags, remove AI tags.
-    pub fn bulk(&self) -> Bulk<'c> {
-        Bulk { client: self.client }
+    pub fn bulk(&self) -> Bulk<C> {
+        Bulk::new(self.caller.clone())
     }
 
     /// Uploads a file through `POST /api/v1/files/upload` on the upload host, stored as
     /// `file_name`. Set fields on the returned call, then `.await` it; see [`crate::upload`].
     ///
     /// Like the SDKs' `client.files.upload({file, fileName, ..})`.
-    pub fn upload(&self, file: UploadSource, file_name: &str) -> UploadCall<'c> {
-        UploadCall::v1(self.client, file, file_name)
+    pub fn upload(&self, file: UploadSource, file_name: &str) -> UploadCall<C> {
+        UploadCall::v1(self.caller.clone(), file, file_name)
     }
 
     /// Uploads a file through `POST /api/v2/files/upload` (beta), which also accepts a JWT for
     /// client-side uploads ([`UploadCall::jwt_auth`]).
     ///
     /// Like the SDKs' `client.beta.v2.files.upload({file, fileName, ..})`.
-    pub fn upload_v2(&self, file: UploadSource, file_name: &str) -> UploadCall<'c> {
-        UploadCall::v2(self.client, file, file_name)
+    pub fn upload_v2(&self, file: UploadSource, file_name: &str) -> UploadCall<C> {
+        UploadCall::v2(self.caller.clone(), file, file_name)
     }
 
     /// The versions of a file: list, get, delete, restore.
-    pub fn versions(&self) -> Versions<'c> {
-        Versions::new(self.client)
+    pub fn versions(&self) -> Versions<C> {
+        Versions::new(self.caller.clone())
     }
 
     /// Technical metadata of an uploaded file or of any ImageKit URL.
-    pub fn metadata(&self) -> FileMetadata<'c> {
-        FileMetadata { client: self.client }
+    pub fn metadata(&self) -> FileMetadata<C> {
+        FileMetadata::new(self.caller.clone())
     }
 }
 
@@ -214,30 +222,30 @@ impl RenameFile {
     }
 }
 
-/// The body of [`Files::update`]: detail updates, or a publication change, never both.
+/// What [`Files::update`] changes: the details, or the publication status, never both.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum UpdateFileRequest {
+pub enum UpdateFile {
     /// Tags, custom coordinates, custom metadata, description, extensions.
-    Details(Box<FileUpdate>),
+    Details(Box<UpdateFileDetails>),
     /// Publish or unpublish.
-    Publish(PublishUpdate),
+    Publication(UpdateFilePublication),
 }
 
-impl From<FileUpdate> for UpdateFileRequest {
-    fn from(update: FileUpdate) -> Self {
+impl From<UpdateFileDetails> for UpdateFile {
+    fn from(update: UpdateFileDetails) -> Self {
         Self::Details(Box::new(update))
     }
 }
 
-impl From<PublishUpdate> for UpdateFileRequest {
-    fn from(update: PublishUpdate) -> Self {
-        Self::Publish(update)
+impl From<UpdateFilePublication> for UpdateFile {
+    fn from(update: UpdateFilePublication) -> Self {
+        Self::Publication(update)
     }
 }
 
-/// Which AI tags to remove in a [`FileUpdate`].
+/// Which AI tags to remove in an [`UpdateFileDetails`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RemoveAiTags {
@@ -260,7 +268,7 @@ impl Serialize for RemoveAiTags {
 #[derive(Clone, Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct FileUpdate {
+pub struct UpdateFileDetails {
     /// AI tags to remove.
     #[serde(rename = "removeAITags", skip_serializing_if = "Option::is_none")]
     pub remove_ai_tags: Option<RemoveAiTags>,
@@ -284,7 +292,7 @@ pub struct FileUpdate {
     pub description: Option<String>,
 }
 
-impl FileUpdate {
+impl UpdateFileDetails {
     /// An update that changes nothing yet.
     pub fn new() -> Self {
         Self::default()
@@ -348,12 +356,12 @@ impl FileUpdate {
 /// A publication change of a file.
 #[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
-pub struct PublishUpdate {
+pub struct UpdateFilePublication {
     /// The publication status.
     pub publish: PublishStatus,
 }
 
-/// The publication status in a [`PublishUpdate`].
+/// The publication status in an [`UpdateFilePublication`].
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -365,7 +373,7 @@ pub struct PublishStatus {
     pub include_file_versions: Option<bool>,
 }
 
-impl PublishUpdate {
+impl UpdateFilePublication {
     /// Publishes (`true`) or unpublishes (`false`) the file.
     pub fn new(is_published: bool) -> Self {
         Self { publish: PublishStatus { is_published, include_file_versions: None } }

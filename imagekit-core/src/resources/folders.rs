@@ -6,15 +6,15 @@
 use http::Method;
 use serde::Serialize;
 
-use crate::client::{Call, Client};
+use crate::caller::Caller;
+use crate::resources::handle::resource;
 use crate::models::{BulkJob, FolderJob};
-use crate::operation::{ApiPath, Operation};
-use crate::resources::check_not_empty;
+use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::handle::check_not_empty;
 
-/// Folder operations, from [`Client::folders`].
-#[derive(Clone, Copy, Debug)]
-pub struct Folders<'c> {
-    pub(crate) client: &'c Client,
+resource! {
+    /// Folder operations, from [`crate::Client::folders`].
+    Folders
 }
 
 #[derive(Serialize)]
@@ -30,93 +30,93 @@ struct DeleteFolder<'a> {
     folder_path: &'a str,
 }
 
-impl<'c> Folders<'c> {
+impl<C: Caller> Folders<C> {
     /// Creates `folder_name` inside `parent_folder_path` (`/` for the root), with any missing
     /// parents. ImageKit answers 201.
     ///
     /// `POST /v1/folder`
-    pub fn create(&self, folder_name: &str, parent_folder_path: &str) -> Call<'c, ()> {
+    pub fn create(&self, folder_name: &str, parent_folder_path: &str) -> C::Call<()> {
         let body = CreateFolder { folder_name, parent_folder_path };
         let op = check_not_empty("folderName", folder_name)
             .and_then(|()| check_not_empty("parentFolderPath", parent_folder_path))
             .and_then(|()| {
                 Operation::empty("create-folder", Method::POST, ApiPath::new("/v1/folder")).json_body(&body)
             });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Deletes a folder with everything in it. The folder travels in a JSON body.
     ///
     /// `DELETE /v1/folder`
-    pub fn delete(&self, folder_path: &str) -> Call<'c, ()> {
+    pub fn delete(&self, folder_path: &str) -> C::Call<()> {
         let op = check_not_empty("folderPath", folder_path).and_then(|()| {
             Operation::empty("delete-folder", Method::DELETE, ApiPath::new("/v1/folder"))
+                .with_idempotency(Idempotency::Deletion)
                 .json_body(&DeleteFolder { folder_path })
         });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Starts copying a folder into another.
     ///
     /// `POST /v1/bulkJobs/copyFolder`
-    pub fn copy(&self, params: CopyFolder) -> Call<'c, FolderJob> {
+    pub fn copy(&self, params: CopyFolder) -> C::Call<FolderJob> {
         let op = check_not_empty("sourceFolderPath", &params.source_folder_path)
             .and_then(|()| check_not_empty("destinationPath", &params.destination_path))
             .and_then(|()| {
                 Operation::json("copy-folder", Method::POST, ApiPath::new("/v1/bulkJobs/copyFolder"))
                     .json_body(&params)
             });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Starts moving a folder into another.
     ///
     /// `POST /v1/bulkJobs/moveFolder`
-    pub fn r#move(&self, params: MoveFolder) -> Call<'c, FolderJob> {
+    pub fn r#move(&self, params: MoveFolder) -> C::Call<FolderJob> {
         let op = check_not_empty("sourceFolderPath", &params.source_folder_path)
             .and_then(|()| check_not_empty("destinationPath", &params.destination_path))
             .and_then(|()| {
                 Operation::json("move-folder", Method::POST, ApiPath::new("/v1/bulkJobs/moveFolder"))
                     .json_body(&params)
             });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Starts renaming a folder. ImageKit answers 202.
     ///
     /// `POST /v1/bulkJobs/renameFolder`
-    pub fn rename(&self, params: RenameFolder) -> Call<'c, FolderJob> {
+    pub fn rename(&self, params: RenameFolder) -> C::Call<FolderJob> {
         let op = check_not_empty("folderPath", &params.folder_path)
             .and_then(|()| check_not_empty("newFolderName", &params.new_folder_name))
             .and_then(|()| {
                 Operation::json("rename-folder", Method::POST, ApiPath::new("/v1/bulkJobs/renameFolder"))
                     .json_body(&params)
             });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// The status of folder jobs.
-    pub fn job(&self) -> Job<'c> {
-        Job { client: self.client }
+    pub fn job(&self) -> Job<C> {
+        Job::new(self.caller.clone())
     }
 }
 
-/// Folder job status, from [`Folders::job`].
-#[derive(Clone, Copy, Debug)]
-pub struct Job<'c> {
-    client: &'c Client,
+resource! {
+    /// Folder job status, from [`Folders::job`].
+    Job
 }
 
-impl<'c> Job<'c> {
+impl<C: Caller> Job<C> {
     /// Where a copy, move or rename job stands. A 207 answer (the job finished, a later step
     /// such as the cache purge did not) is a success with [`BulkJob::partial`] set.
     ///
     /// `GET /v1/bulkJobs/{jobId}`
-    pub fn get(&self, job_id: &str) -> Call<'c, BulkJob> {
+    pub fn get(&self, job_id: &str) -> C::Call<BulkJob> {
         let op = ApiPath::new("/v1/bulkJobs")
             .id("jobId", job_id)
             .map(|p| Operation::json_partial("bulk-job-status", Method::GET, p));
-        self.client.call(op)
+        self.caller.call(op)
     }
 }
 

@@ -2,24 +2,30 @@
 //!
 //! | Node SDK | Rust |
 //! | --- | --- |
-//! | `client.assets.list` | [`Client::assets`]`().list(..)` |
-//! | `client.files.{get,update,delete,copy,move,rename}` | [`Client::files`]`()...` |
+//! | `client.assets.list` | [`crate::Client::assets`]`().list(..)` |
+//! | `client.files.{get,update,delete,copy,move,rename}` | [`crate::Client::files`]`()...` |
 //! | `client.files.bulk.{delete,addTags,removeTags,removeAITags}` | `client.files().bulk()...` |
 //! | `client.files.versions.{list,get,delete,restore}` | `client.files().versions()...` |
 //! | `client.files.metadata.{get,getFromURL}` | `client.files().metadata()...` |
-//! | `client.folders.{create,delete,copy,move,rename}`, `client.folders.job.get` | [`Client::folders`]`()...` |
-//! | `client.cache.invalidation.{create,get}` | [`Client::cache`]`().invalidation()...` |
-//! | `client.customMetadataFields.{create,list,update,delete}` | [`Client::custom_metadata_fields`]`()...` |
-//! | `client.savedExtensions.{list,create,get,update,delete}` | [`Client::saved_extensions`]`()...` |
-//! | `client.accounts.{usage,usageAnalytics}.get` | [`Client::accounts`]`().usage().get(..)` |
+//! | `client.folders.{create,delete,copy,move,rename}`, `client.folders.job.get` | [`crate::Client::folders`]`()...` |
+//! | `client.cache.invalidation.{create,get}` | [`crate::Client::cache`]`().invalidation()...` |
+//! | `client.customMetadataFields.{create,list,update,delete}` | [`crate::Client::custom_metadata_fields`]`()...` |
+//! | `client.savedExtensions.{list,create,get,update,delete}` | [`crate::Client::saved_extensions`]`()...` |
+//! | `client.accounts.{usage,usageAnalytics}.get` | [`crate::Client::accounts`]`().usage().get(..)` |
 //! | `client.accounts.{origins,urlEndpoints}.{list,create,get,update,delete}` | `client.accounts().origins()...` |
-//! | `client.namedTransformations.{list,create,get,update,delete}` | [`Client::named_transformations`]`()...` |
+//! | `client.namedTransformations.{list,create,get,update,delete}` | [`crate::Client::named_transformations`]`()...` |
 //!
 //! Operations with optional parameters take a typed parameter struct, as the Node SDK takes a
-//! params object: required values in its `new`, optional ones as chained setters. Documented
-//! bounds are checked before anything is sent, with an invalid-input error naming the field.
+//! params object: required values in its `new`, optional ones as chained setters. Parameter
+//! structs are named verb first, for what they do: `CopyFile`, `ListAssets`,
+//! `UpdateFileDetails`, `CreateOrigin`. Documented bounds are checked before anything is sent,
+//! with an invalid-input error naming the field.
+//!
+//! Every handle works for every [`crate::Caller`]: the async [`crate::Client`], the
+//! [`crate::BlockingClient`] and the sans-IO [`crate::Config`].
 
 pub mod accounts;
+pub(crate) mod handle;
 pub mod assets;
 pub mod bulk;
 pub mod cache;
@@ -32,62 +38,65 @@ pub mod saved_extensions;
 pub mod versions;
 
 use crate::client::Client;
-use crate::error::Error;
+use crate::config::Config;
 
-impl Client {
-    /// Listing and searching of files, file versions and folders.
-    pub fn assets(&self) -> assets::Assets<'_> {
-        assets::Assets { client: self }
-    }
+#[cfg(not(target_arch = "wasm32"))]
+use crate::blocking::BlockingClient;
 
-    /// Folders: create, delete, copy, move, rename, and the status of their jobs.
-    pub fn folders(&self) -> folders::Folders<'_> {
-        folders::Folders { client: self }
-    }
+/// The root of the resource tree, on every caller.
+macro_rules! root_resources {
+    ($($caller:ty),*) => {$(
+        impl $caller {
+            /// Files: details, updates, copies, moves, renames, bulk operations, uploads,
+            /// metadata and [`files::Files::versions`].
+            pub fn files(&self) -> files::Files<$caller> {
+                files::Files::new(self.clone())
+            }
 
-    /// The CDN cache: purge a URL and follow the purge.
-    pub fn cache(&self) -> cache::Cache<'_> {
-        cache::Cache { client: self }
-    }
+            /// Listing and searching of files, file versions and folders.
+            pub fn assets(&self) -> assets::Assets<$caller> {
+                assets::Assets::new(self.clone())
+            }
 
-    /// Custom metadata field definitions.
-    pub fn custom_metadata_fields(&self) -> custom_metadata_fields::CustomMetadataFields<'_> {
-        custom_metadata_fields::CustomMetadataFields { client: self }
-    }
+            /// Folders: create, delete, copy, move, rename, and the status of their jobs.
+            pub fn folders(&self) -> folders::Folders<$caller> {
+                folders::Folders::new(self.clone())
+            }
 
-    /// Saved extensions.
-    pub fn saved_extensions(&self) -> saved_extensions::SavedExtensions<'_> {
-        saved_extensions::SavedExtensions { client: self }
-    }
+            /// The CDN cache: purge a URL and follow the purge.
+            pub fn cache(&self) -> cache::Cache<$caller> {
+                cache::Cache::new(self.clone())
+            }
 
-    /// The account: usage, usage analytics, origins and URL endpoints.
-    pub fn accounts(&self) -> accounts::Accounts<'_> {
-        accounts::Accounts { client: self }
-    }
+            /// Custom metadata field definitions.
+            pub fn custom_metadata_fields(&self) -> custom_metadata_fields::CustomMetadataFields<$caller> {
+                custom_metadata_fields::CustomMetadataFields::new(self.clone())
+            }
 
-    /// Named transformations.
-    pub fn named_transformations(&self) -> named_transformations::NamedTransformations<'_> {
-        named_transformations::NamedTransformations { client: self }
-    }
+            /// Saved extensions.
+            pub fn saved_extensions(&self) -> saved_extensions::SavedExtensions<$caller> {
+                saved_extensions::SavedExtensions::new(self.clone())
+            }
+
+            /// The account: usage, usage analytics, origins and URL endpoints.
+            pub fn accounts(&self) -> accounts::Accounts<$caller> {
+                accounts::Accounts::new(self.clone())
+            }
+
+            /// Named transformations.
+            pub fn named_transformations(&self) -> named_transformations::NamedTransformations<$caller> {
+                named_transformations::NamedTransformations::new(self.clone())
+            }
+
+            /// Signed delivery URLs and client-side upload credentials, made with the private
+            /// key and no request (the SDKs' `client.helper`).
+            pub fn helper(&self) -> crate::helper::Helper<$caller> {
+                crate::helper::Helper::new(self.clone())
+            }
+        }
+    )*};
 }
 
-/// Checks that a list has between `min` and `max` items.
-pub(crate) fn check_count(field: &'static str, len: usize, min: usize, max: usize) -> Result<(), Error> {
-    if len < min || len > max {
-        let reason = if min == 1 && len == 0 {
-            format!("must not be empty (at most {max} items)")
-        } else {
-            format!("must have between {min} and {max} items, got {len}")
-        };
-        return Err(Error::invalid_input(field, reason));
-    }
-    Ok(())
-}
-
-/// Checks that a required text value is not empty.
-pub(crate) fn check_not_empty(field: &'static str, value: &str) -> Result<(), Error> {
-    if value.is_empty() {
-        return Err(Error::invalid_input(field, "must not be empty"));
-    }
-    Ok(())
-}
+root_resources!(Client, Config);
+#[cfg(not(target_arch = "wasm32"))]
+root_resources!(BlockingClient);

@@ -7,15 +7,15 @@ use http::Method;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::client::{Call, Client};
+use crate::caller::Caller;
+use crate::resources::handle::resource;
 use crate::models::NamedTransformation;
-use crate::operation::{ApiPath, Operation};
-use crate::resources::check_not_empty;
+use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::handle::check_not_empty;
 
-/// Named transformation operations, from [`Client::named_transformations`].
-#[derive(Clone, Copy, Debug)]
-pub struct NamedTransformations<'c> {
-    pub(crate) client: &'c Client,
+resource! {
+    /// Named transformation operations, from [`crate::Client::named_transformations`].
+    NamedTransformations
 }
 
 fn transformation_path(id: &str) -> Result<ApiPath, crate::Error> {
@@ -31,23 +31,23 @@ fn check_name(name: &str) -> Result<(), crate::Error> {
     Ok(())
 }
 
-impl<'c> NamedTransformations<'c> {
+impl<C: Caller> NamedTransformations<C> {
     /// The account's named transformations.
     ///
     /// `GET /v1/named-transformations`
-    pub fn list(&self) -> Call<'c, Vec<NamedTransformation>> {
+    pub fn list(&self) -> C::Call<Vec<NamedTransformation>> {
         let op = Operation::json(
             "list-named-transformations",
             Method::GET,
             ApiPath::new("/v1/named-transformations"),
         );
-        self.client.call(Ok(op))
+        self.caller.call(Ok(op))
     }
 
     /// Creates a named transformation.
     ///
     /// `POST /v1/named-transformations`
-    pub fn create(&self, params: CreateNamedTransformation) -> Call<'c, NamedTransformation> {
+    pub fn create(&self, params: CreateNamedTransformation) -> C::Call<NamedTransformation> {
         let op = check_name(&params.name).and_then(|()| {
             Operation::json(
                 "create-named-transformation",
@@ -56,37 +56,39 @@ impl<'c> NamedTransformations<'c> {
             )
             .json_body(&params)
         });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// One named transformation.
     ///
     /// `GET /v1/named-transformations/{id}`
-    pub fn get(&self, id: &str) -> Call<'c, NamedTransformation> {
+    pub fn get(&self, id: &str) -> C::Call<NamedTransformation> {
         let op = transformation_path(id).map(|p| Operation::json("get-named-transformation", Method::GET, p));
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Changes a named transformation; only what is set is sent.
     ///
     /// `PATCH /v1/named-transformations/{id}`
-    pub fn update(&self, id: &str, params: UpdateNamedTransformation) -> Call<'c, NamedTransformation> {
+    pub fn update(&self, id: &str, params: UpdateNamedTransformation) -> C::Call<NamedTransformation> {
         let op = transformation_path(id).and_then(|p| {
             if let Some(name) = &params.name {
                 check_name(name)?;
             }
-            Operation::json("update-named-transformation", Method::PATCH, p).json_body(&params)
+            Operation::json("update-named-transformation", Method::PATCH, p)
+                .with_idempotency(Idempotency::Idempotent)
+                .json_body(&params)
         });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Deletes a named transformation.
     ///
     /// `DELETE /v1/named-transformations/{id}`
-    pub fn delete(&self, id: &str) -> Call<'c, ()> {
+    pub fn delete(&self, id: &str) -> C::Call<()> {
         let op = transformation_path(id)
-            .map(|p| Operation::empty("delete-named-transformation", Method::DELETE, p));
-        self.client.call(op)
+            .map(|p| Operation::empty("delete-named-transformation", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        self.caller.call(op)
     }
 }
 

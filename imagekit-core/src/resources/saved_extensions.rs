@@ -3,55 +3,55 @@
 use http::Method;
 use serde::Serialize;
 
-use crate::client::{Call, Client};
+use crate::caller::Caller;
+use crate::resources::handle::resource;
 use crate::models::{Extension, SavedExtension};
-use crate::operation::{ApiPath, Operation};
-use crate::resources::check_not_empty;
+use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::handle::check_not_empty;
 
-/// Saved extension operations, from [`Client::saved_extensions`].
-#[derive(Clone, Copy, Debug)]
-pub struct SavedExtensions<'c> {
-    pub(crate) client: &'c Client,
+resource! {
+    /// Saved extension operations, from [`crate::Client::saved_extensions`].
+    SavedExtensions
 }
 
 fn extension_path(id: &str) -> Result<ApiPath, crate::Error> {
     ApiPath::new("/v1/saved-extensions").id("id", id)
 }
 
-impl<'c> SavedExtensions<'c> {
+impl<C: Caller> SavedExtensions<C> {
     /// The account's saved extensions.
     ///
     /// `GET /v1/saved-extensions`
-    pub fn list(&self) -> Call<'c, Vec<SavedExtension>> {
+    pub fn list(&self) -> C::Call<Vec<SavedExtension>> {
         let op = Operation::json("list-extensions", Method::GET, ApiPath::new("/v1/saved-extensions"));
-        self.client.call(Ok(op))
+        self.caller.call(Ok(op))
     }
 
     /// Saves an extension configuration. ImageKit answers 201 with it.
     ///
     /// `POST /v1/saved-extensions`
-    pub fn create(&self, params: CreateSavedExtension) -> Call<'c, SavedExtension> {
+    pub fn create(&self, params: CreateSavedExtension) -> C::Call<SavedExtension> {
         let op = check_not_empty("name", &params.name)
             .and_then(|()| check_not_empty("description", &params.description))
             .and_then(|()| {
                 Operation::json("create-extension", Method::POST, ApiPath::new("/v1/saved-extensions"))
                     .json_body(&params)
             });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// One saved extension.
     ///
     /// `GET /v1/saved-extensions/{id}`
-    pub fn get(&self, id: &str) -> Call<'c, SavedExtension> {
+    pub fn get(&self, id: &str) -> C::Call<SavedExtension> {
         let op = extension_path(id).map(|p| Operation::json("get-extension", Method::GET, p));
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Changes a saved extension; only what is set is sent.
     ///
     /// `PATCH /v1/saved-extensions/{id}`
-    pub fn update(&self, id: &str, params: UpdateSavedExtension) -> Call<'c, SavedExtension> {
+    pub fn update(&self, id: &str, params: UpdateSavedExtension) -> C::Call<SavedExtension> {
         let op = extension_path(id).and_then(|p| {
             if let Some(name) = &params.name {
                 check_not_empty("name", name)?;
@@ -59,17 +59,20 @@ impl<'c> SavedExtensions<'c> {
             if let Some(description) = &params.description {
                 check_not_empty("description", description)?;
             }
-            Operation::json("update-extension", Method::PATCH, p).json_body(&params)
+            Operation::json("update-extension", Method::PATCH, p)
+                .with_idempotency(Idempotency::Idempotent)
+                .json_body(&params)
         });
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Deletes a saved extension.
     ///
     /// `DELETE /v1/saved-extensions/{id}`
-    pub fn delete(&self, id: &str) -> Call<'c, ()> {
-        let op = extension_path(id).map(|p| Operation::empty("delete-extension", Method::DELETE, p));
-        self.client.call(op)
+    pub fn delete(&self, id: &str) -> C::Call<()> {
+        let op = extension_path(id)
+            .map(|p| Operation::empty("delete-extension", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        self.caller.call(op)
     }
 }
 

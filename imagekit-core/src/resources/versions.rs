@@ -12,14 +12,14 @@
 
 use http::Method;
 
-use crate::client::{Call, Client};
+use crate::caller::Caller;
+use crate::resources::handle::resource;
 use crate::models::File;
-use crate::operation::{ApiPath, Operation};
+use crate::operation::{ApiPath, Idempotency, Operation};
 
-/// File version operations, from [`crate::resources::files::Files::versions`].
-#[derive(Clone, Copy, Debug)]
-pub struct Versions<'c> {
-    client: &'c Client,
+resource! {
+    /// File version operations, from [`crate::resources::files::Files::versions`].
+    Versions
 }
 
 /// `/v1/files/{fileId}/versions[/{versionId}]`, with both ids checked and encoded.
@@ -31,43 +31,42 @@ fn versions_path(file_id: &str, version_id: Option<&str>) -> Result<ApiPath, cra
     }
 }
 
-impl<'c> Versions<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Self { client }
-    }
-
+impl<C: Caller> Versions<C> {
     /// All versions of a file, the current one included.
     ///
     /// `GET /v1/files/{fileId}/versions`
-    pub fn list(&self, file_id: &str) -> Call<'c, Vec<File>> {
+    pub fn list(&self, file_id: &str) -> C::Call<Vec<File>> {
         let op = versions_path(file_id, None).map(|p| Operation::json("list-file-versions", Method::GET, p));
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Details of one version of a file.
     ///
     /// `GET /v1/files/{fileId}/versions/{versionId}`
-    pub fn get(&self, file_id: &str, version_id: &str) -> Call<'c, File> {
+    pub fn get(&self, file_id: &str, version_id: &str) -> C::Call<File> {
         let op = versions_path(file_id, Some(version_id))
             .map(|p| Operation::json("get-file-version-details", Method::GET, p));
-        self.client.call(op)
+        self.caller.call(op)
     }
 
     /// Deletes a version that is not the current one (deleting the current version is an API error).
     ///
     /// `DELETE /v1/files/{fileId}/versions/{versionId}`
-    pub fn delete(&self, file_id: &str, version_id: &str) -> Call<'c, ()> {
+    pub fn delete(&self, file_id: &str, version_id: &str) -> C::Call<()> {
         let op = versions_path(file_id, Some(version_id))
-            .map(|p| Operation::empty("delete-file-version", Method::DELETE, p));
-        self.client.call(op)
+            .map(|p| Operation::empty("delete-file-version", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        self.caller.call(op)
     }
 
     /// Makes a copy of a version the file's current version, and returns it.
     ///
+    /// Not retried once the request may have reached ImageKit: a second restore would add
+    /// another version.
+    ///
     /// `PUT /v1/files/{fileId}/versions/{versionId}/restore`
-    pub fn restore(&self, file_id: &str, version_id: &str) -> Call<'c, File> {
+    pub fn restore(&self, file_id: &str, version_id: &str) -> C::Call<File> {
         let op = versions_path(file_id, Some(version_id))
             .map(|p| Operation::json("restore-file-version", Method::PUT, p.lit("restore")));
-        self.client.call(op)
+        self.caller.call(op)
     }
 }

@@ -19,7 +19,8 @@ use serde_json::{Map, Value};
 use sha2::Sha256;
 
 use crate::error::Error;
-use crate::upload::UploadParams;
+use crate::runtime::Random;
+use crate::upload::params::UploadFile;
 
 /// How far ahead the default `expire` is: 30 minutes, as in the official SDKs.
 pub const DEFAULT_EXPIRY: Duration = Duration::from_secs(30 * 60);
@@ -64,9 +65,20 @@ pub fn authentication_parameters(
     expire: Option<u64>,
     now: Option<u64>,
 ) -> Result<AuthenticationParameters, Error> {
+    authentication_parameters_with(private_key, token, expire, now, crate::runtime::default_random().as_deref())
+}
+
+/// [`authentication_parameters`] with random tokens from `random`.
+pub(crate) fn authentication_parameters_with(
+    private_key: &str,
+    token: Option<&str>,
+    expire: Option<u64>,
+    now: Option<u64>,
+    random: Option<&dyn Random>,
+) -> Result<AuthenticationParameters, Error> {
     let token = match token.filter(|t| !t.is_empty()) {
         Some(token) => token.to_owned(),
-        None => random_token().ok_or_else(|| {
+        None => uuid_v4(random).ok_or_else(|| {
             Error::invalid_input("token", "no random source on this target: pass a unique token")
         })?,
     };
@@ -112,25 +124,22 @@ pub(crate) fn check_expiry(parameter: &'static str, expire: u64, now: u64) -> Re
     Ok(())
 }
 
-/// A random UUIDv4 in its lowercase hyphenated form, or `None` without a random source.
+/// A random UUIDv4 in its lowercase hyphenated form, from the operating system's random
+/// source, or `None` where there is none.
 pub fn random_token() -> Option<String> {
-    let mut bytes = random_16()?;
+    uuid_v4(crate::runtime::default_random().as_deref())
+}
+
+/// A UUIDv4 from `random`, or `None` without one.
+pub(crate) fn uuid_v4(random: Option<&dyn Random>) -> Option<String> {
+    let mut bytes = [0u8; 16];
+    if !random?.fill(&mut bytes) {
+        return None;
+    }
     bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
     bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
     let hex = crate::url::sign::to_hex(&bytes);
     Some(format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]))
-}
-
-#[cfg(all(feature = "getrandom", not(all(target_arch = "wasm32", target_os = "unknown"))))]
-fn random_16() -> Option<[u8; 16]> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).ok()?;
-    Some(bytes)
-}
-
-#[cfg(not(all(feature = "getrandom", not(all(target_arch = "wasm32", target_os = "unknown")))))]
-fn random_16() -> Option<[u8; 16]> {
-    None
 }
 
 /// The v2 upload JWT for `params`: HS256 keyed with the private key, header
@@ -142,9 +151,9 @@ fn random_16() -> Option<[u8; 16]> {
 /// no `Authorization` header; `exp` must be less than an hour after `iat`.
 ///
 /// ```
-/// use imagekit_core::upload::{UploadParams, auth::upload_v2_token};
+/// use imagekit_core::upload::{UploadFile, auth::upload_v2_token};
 ///
-/// let params = UploadParams::new("shoe.jpg").folder("/catalog").use_unique_file_name(false);
+/// let params = UploadFile::new("shoe.jpg").folder("/catalog").use_unique_file_name(false);
 /// let jwt = upload_v2_token("private_key", "public_key", &params, 1_700_000_000, 1_700_001_800)?;
 /// assert_eq!(jwt.split('.').count(), 3);
 /// # Ok::<(), imagekit_core::Error>(())
@@ -152,7 +161,7 @@ fn random_16() -> Option<[u8; 16]> {
 pub fn upload_v2_token(
     private_key: &str,
     public_key: &str,
-    params: &UploadParams,
+    params: &UploadFile,
     iat: u64,
     exp: u64,
 ) -> Result<String, Error> {
@@ -198,13 +207,16 @@ mod tests {
 
     #[test]
     fn random_tokens_are_uuid_v4() {
-        let Some(token) = random_token() else { return };
+        let token = random_token().expect("this test runs where the OS has a random source");
         assert_eq!(token.len(), 36);
         let parts: Vec<&str> = token.split('-').collect();
         assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
         assert!(parts[2].starts_with('4'));
         assert!(matches!(&parts[3][..1], "8" | "9" | "a" | "b"));
         assert_ne!(random_token(), Some(token));
+        assert_eq!(uuid_v4(None), None);
+        let failing = |_: &mut [u8]| false;
+        assert_eq!(uuid_v4(Some(&failing)), None);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Where an upload's bytes come from.
+//! Where an upload's bytes come from, and the content type its file part is sent with.
 
 use std::fmt;
 use std::io;
@@ -6,28 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
-use crate::transport::{ByteStream, MaybeSend, MaybeSync};
-
-/// Content that can be streamed from the start any number of times: a file on disk, a blob in
-/// another store. Implement it to upload from your own storage without loading it in memory.
-///
-/// `imagekit-hyper` implements it for files (`imagekit_hyper::upload::file`).
-pub trait BodySource: MaybeSend + MaybeSync + fmt::Debug {
-    /// The exact number of bytes every stream from [`BodySource::open`] yields.
-    fn length(&self) -> u64;
-
-    /// A fresh stream of the whole content, from its first byte; called once per attempt.
-    ///
-    /// The stream may open its resource lazily and report failures as stream errors. A stream
-    /// that yields more or fewer bytes than [`BodySource::length`] fails the upload.
-    fn open(&self) -> Result<ByteStream, io::Error>;
-
-    /// Whether [`BodySource::open`] works more than once. An upload whose source cannot be
-    /// re-opened is never retried, since its bytes cannot be sent again.
-    fn reopenable(&self) -> bool {
-        true
-    }
-}
+use crate::body::{BodySource, ByteStream};
 
 /// The `file` of an upload: its bytes, or a remote URL or base64 text that ImageKit reads.
 ///
@@ -132,5 +111,39 @@ impl BodySource for OneShot {
 
     fn reopenable(&self) -> bool {
         false
+    }
+}
+
+/// The content type a file name's extension suggests, `application/octet-stream` when it says
+/// nothing: what an upload's file part is sent with unless one is given. (ImageKit detects the
+/// type from the content; the emulator uses the same table as its stand-in for that.)
+///
+/// ```
+/// assert_eq!(imagekit_core::upload::guess_content_type("shoe.JPG"), "image/jpeg");
+/// assert_eq!(imagekit_core::upload::guess_content_type("notes"), "application/octet-stream");
+/// ```
+pub fn guess_content_type(file_name: &str) -> &'static str {
+    let extension = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        "bmp" => "image/bmp",
+        "tif" | "tiff" => "image/tiff",
+        "ico" => "image/x-icon",
+        "mp4" => "video/mp4",
+        "webm" => "video/webm",
+        "mov" => "video/quicktime",
+        "mp3" => "audio/mpeg",
+        "pdf" => "application/pdf",
+        "json" => "application/json",
+        "txt" => "text/plain",
+        "css" => "text/css",
+        "js" => "application/javascript",
+        "html" | "htm" => "text/html",
+        _ => "application/octet-stream",
     }
 }

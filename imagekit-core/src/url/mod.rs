@@ -307,7 +307,7 @@ impl UrlBuilder {
     fn now(&self) -> Result<u64, UrlError> {
         match self.now_unix {
             Some(now) => Ok(now),
-            None => system_now().ok_or(UrlError::ClockUnavailable),
+            None => crate::runtime::system_now().ok_or(UrlError::ClockUnavailable),
         }
     }
 
@@ -503,18 +503,6 @@ pub(crate) fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &str {
         }
     }
     std::str::from_utf8(&buf[start..]).unwrap_or_default()
-}
-
-/// The system clock in Unix seconds, or `None` where there is none.
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-pub(crate) fn system_now() -> Option<u64> {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs())
-}
-
-// `SystemTime::now()` panics on wasm32-unknown-unknown, so there is no clock there.
-#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
-pub(crate) fn system_now() -> Option<u64> {
-    None
 }
 
 #[cfg(test)]

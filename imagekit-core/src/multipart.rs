@@ -10,8 +10,9 @@ use std::task::{Context, Poll};
 use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 
-use crate::transport::{ByteStream, StreamingBody};
-use crate::upload::source::BodySource;
+use crate::body::{BodySource, ByteStream, StreamingBody};
+use crate::error::Error;
+use crate::runtime::Random;
 
 /// The size of the chunks in-memory content is handed to the transport in, so progress is
 /// reported as it goes.
@@ -20,22 +21,28 @@ const CHUNK: usize = 256 * 1024;
 /// Called with (bytes of the request body handed to the transport so far, the body's total).
 ///
 /// The total is the whole multipart body (the file plus a few hundred bytes of fields and
-/// framing); the last call has both equal. A retried upload starts again from zero. A streaming
-/// transport pulls chunks as the connection takes them, so the figures follow the network; over
-/// a transport that buffers (the trait's default `send_streaming`) they reach the total while
-/// the body is read into memory, before it is sent.
+/// framing), not the file alone; the last call has both equal. A retried upload starts again
+/// from zero. A streaming transport pulls chunks as the connection takes them, so the figures
+/// follow the network; over a transport that buffers they reach the total while the body is read
+/// into memory, before it is sent.
 pub type ProgressFn = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 /// A `multipart/form-data` body: text fields, then at most one file part.
 ///
 /// The file part's content is streamed when the body is: [`Multipart::to_stream`] hands it to
 /// the transport chunk by chunk, and the other parts are a few hundred bytes.
+///
+/// The boundary never occurs in a field: when a field added contains it, a new one is drawn.
+/// (Streamed file content cannot be checked before it is sent; a random 128-bit boundary makes
+/// a collision there as likely as guessing it.) [`Multipart::check`] refuses control characters
+/// in part names, file names and content types, which would end a part header early.
 #[derive(Clone)]
 pub struct Multipart {
     boundary: String,
     fields: Vec<(String, String)>,
     file: Option<FilePart>,
     progress: Option<ProgressFn>,
+    random: Option<Arc<dyn Random>>,
 }
 
 #[derive(Clone, Debug)]
@@ -48,7 +55,7 @@ struct FilePart {
 
 /// The content of a file part.
 #[derive(Clone, Debug)]
-pub(crate) enum FileContent {
+enum FileContent {
     Bytes(Bytes),
     Source(Arc<dyn BodySource>),
 }
@@ -68,20 +75,45 @@ impl Default for Multipart {
     }
 }
 
+/// The longest boundary RFC 2046 allows.
+const MAX_BOUNDARY: usize = 70;
+
 impl Multipart {
-    /// An empty body with a random boundary.
+    /// An empty body with a random boundary, from the operating system's random source.
     pub fn new() -> Self {
-        Self::with_boundary(random_boundary())
+        Self::with_random(crate::runtime::default_random())
     }
 
-    /// An empty body with this boundary (it must not occur in any part).
-    pub fn with_boundary(boundary: impl Into<String>) -> Self {
-        Self { boundary: boundary.into(), fields: Vec::new(), file: None, progress: None }
+    /// An empty body whose boundaries are drawn from `random` (see [`Random`] for what happens
+    /// without one).
+    pub fn with_random(random: Option<Arc<dyn Random>>) -> Self {
+        let boundary = random_boundary(random.as_deref());
+        Self { boundary, fields: Vec::new(), file: None, progress: None, random }
+    }
+
+    /// An empty body with this boundary: 1 to 70 characters of RFC 2046's set (letters, digits
+    /// and `'()+_,-./:=?`, spaces inside), else an invalid-input error. It is replaced if a
+    /// field added later contains it.
+    pub fn with_boundary(boundary: impl Into<String>) -> Result<Self, Error> {
+        let boundary = boundary.into();
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "'()+_,-./:=? ".contains(c);
+        if boundary.is_empty()
+            || boundary.len() > MAX_BOUNDARY
+            || boundary.ends_with(' ')
+            || !boundary.chars().all(allowed)
+        {
+            return Err(Error::invalid_input(
+                "boundary",
+                "must be 1 to 70 letters, digits or '()+_,-./:=? and not end with a space",
+            ));
+        }
+        Ok(Self { boundary, ..Self::with_random(crate::runtime::default_random()) })
     }
 
     /// Adds a text field.
     pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.fields.push((name.into(), value.into()));
+        self.keep_boundary_unique();
         self
     }
 
@@ -101,20 +133,68 @@ impl Multipart {
         self.file(name, filename, content_type, FileContent::Source(source))
     }
 
-    pub(crate) fn file(
-        mut self,
-        name: &str,
-        filename: &str,
-        content_type: &str,
-        content: FileContent,
-    ) -> Self {
+    fn file(mut self, name: &str, filename: &str, content_type: &str, content: FileContent) -> Self {
         self.file = Some(FilePart {
             name: name.to_owned(),
             filename: filename.to_owned(),
             content_type: content_type.to_owned(),
             content,
         });
+        self.keep_boundary_unique();
         self
+    }
+
+    /// Draws new boundaries until none of the form's known text contains it.
+    fn keep_boundary_unique(&mut self) {
+        // Each draw has at least 50 unpredictable bits, so this ends at once in practice; the
+        // bound keeps a broken random source from looping forever.
+        for _ in 0..64 {
+            if !self.contains_boundary() {
+                return;
+            }
+            self.boundary = random_boundary(self.random.as_deref());
+        }
+    }
+
+    fn contains_boundary(&self) -> bool {
+        let needle = self.boundary.as_bytes();
+        let contains = |haystack: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
+        self.fields.iter().any(|(name, value)| contains(name.as_bytes()) || contains(value.as_bytes()))
+            || self.file.as_ref().is_some_and(|file| {
+                contains(file.name.as_bytes())
+                    || contains(file.filename.as_bytes())
+                    || contains(file.content_type.as_bytes())
+                    || matches!(&file.content, FileContent::Bytes(bytes) if contains(bytes))
+            })
+    }
+
+    /// Refuses what would break a part's headers: a control character in a field name, the
+    /// file name or the content type, or a content type that is not `type/subtype[; params]`.
+    /// The error names the field.
+    pub fn check(&self) -> Result<(), Error> {
+        for (name, _) in &self.fields {
+            if name.is_empty() || name.chars().any(char::is_control) {
+                return Err(Error::invalid_input(
+                    "form field",
+                    format!("the name {name:?} is empty or contains a control character"),
+                ));
+            }
+        }
+        if let Some(file) = &self.file {
+            if file.filename.chars().any(char::is_control) {
+                return Err(Error::invalid_input("fileName", "contains a control character"));
+            }
+            if !is_media_type(&file.content_type) {
+                return Err(Error::invalid_input(
+                    "content_type",
+                    format!(
+                        "{:?} is not a media type such as image/png (no control characters)",
+                        crate::error::Excerpt(&file.content_type).to_string()
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Reports the progress of sending the body through `progress`.
@@ -244,22 +324,32 @@ impl fmt::Debug for Multipart {
             .field("fields", &self.fields.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>())
             .field("file", &self.file)
             .field("progress", &self.progress.is_some())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
-/// Quotes a name as browsers do: `"`, CR and LF percent-encoded, so it cannot end the header.
+/// Quotes a name as browsers do: `"`, CR and LF percent-encoded, so it cannot end the header
+/// (control characters are refused before by [`Multipart::check`]).
 fn escape(name: &str) -> String {
     name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
 }
 
-/// A boundary no file content will contain by chance: 128 random bits where there is a random
-/// source, otherwise a per-process counter mixed with an address.
-fn random_boundary() -> String {
-    let random = crate::upload::auth::random_token()
-        .map(|t| t.replace('-', ""))
-        .unwrap_or_else(|| format!("{:016x}", (crate::retry::jitter_random() * 1e15) as u64));
-    format!("imagekit-rs-{random}")
+/// A boundary no content will contain by chance: 128 random bits where there is a random
+/// source, otherwise a per-process counter mixed with an address (see [`Random`]).
+fn random_boundary(random: Option<&dyn Random>) -> String {
+    let mut bytes = [0u8; 16];
+    if random.is_some_and(|r| r.fill(&mut bytes)) {
+        return format!("imagekit-rs-{}", crate::url::sign::to_hex(&bytes));
+    }
+    format!("imagekit-rs-{:016x}", (crate::retry::jitter_random() * 1e15) as u64)
+}
+
+/// `type/subtype` with optional `; parameters`, in visible ASCII.
+fn is_media_type(value: &str) -> bool {
+    let (essence, _params) = value.split_once(';').unwrap_or((value, ""));
+    let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
+    let visible = value.bytes().all(|b| b == b' ' || b == b'\t' || b.is_ascii_graphic());
+    visible && essence.trim().split_once('/').is_some_and(|(kind, sub)| token(kind) && token(sub))
 }
 
 enum Segment {

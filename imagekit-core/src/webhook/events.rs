@@ -1,0 +1,278 @@
+//! The payloads of ImageKit's webhook events.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::webhook::error::WebhookError;
+
+/// The typed event and the whole JSON body.
+pub(crate) fn parse_body(body: &[u8]) -> Result<(WebhookEvent, Value), WebhookError> {
+    let raw: Value =
+        serde_json::from_slice(body).map_err(|e| WebhookError::InvalidPayload { reason: e.to_string() })?;
+    Ok((WebhookEvent::from_value(raw.clone())?, raw))
+}
+
+/// Parses a webhook body WITHOUT checking its signature: only for bodies already verified
+/// elsewhere, or for tests. Use [`WebhookVerifier`] on anything received over the network.
+pub fn parse_event(body: impl AsRef<[u8]>) -> Result<WebhookEvent, WebhookError> {
+    parse_body(body.as_ref()).map(|(event, _)| event)
+}
+
+/// The fields every event has; `data` and `request` depend on the event type.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct Event<D, R = Value> {
+    /// Unique id of the event.
+    pub id: String,
+    /// When the event happened (ISO 8601).
+    pub created_at: Option<String>,
+    /// The request that caused the event, where there is one.
+    pub request: Option<R>,
+    /// The event's payload.
+    pub data: D,
+}
+
+/// The request behind a video transformation event.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct VideoWebhookRequest {
+    /// ImageKit's id of the delivery request.
+    pub x_request_id: Option<String>,
+    /// The requested URL.
+    pub url: Option<String>,
+    /// The requesting client's user agent.
+    pub user_agent: Option<String>,
+}
+
+/// The payload of the video transformation events.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct VideoTransformationData {
+    /// The source video.
+    pub asset: Option<VideoAsset>,
+    /// The transformation, with its output (ready) or error (error).
+    pub transformation: Option<VideoTransformation>,
+}
+
+/// A source video.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct VideoAsset {
+    /// Its URL.
+    pub url: Option<String>,
+}
+
+/// A video transformation and its outcome.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct VideoTransformation {
+    /// `video-transformation`, `gif-to-video` or `video-thumbnail`.
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// The requested options (`video_codec`, `format`, ...), as sent.
+    pub options: Option<Value>,
+    /// The result, on `video.transformation.ready`.
+    pub output: Option<VideoOutput>,
+    /// The failure, on `video.transformation.error`.
+    pub error: Option<TransformationFailure>,
+}
+
+/// The result of a video transformation.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct VideoOutput {
+    /// URL of the transformed video.
+    pub url: Option<String>,
+    /// Duration, size and bitrate of the result, as sent.
+    pub video_metadata: Option<Value>,
+}
+
+/// Why a transformation failed.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct TransformationFailure {
+    /// The reason, e.g. `encoding_failed`.
+    pub reason: Option<String>,
+}
+
+/// A transformation with an error, as in the upload transformation error events.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct FailedTransformation {
+    /// Why it failed.
+    pub error: Option<TransformationFailure>,
+}
+
+/// The request behind a pre-transformation event.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PreTransformRequest {
+    /// ImageKit's id of the upload request.
+    pub x_request_id: Option<String>,
+    /// The requested pre-transformation string.
+    pub transformation: Option<String>,
+}
+
+/// The request behind a post-transformation event.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PostTransformRequest {
+    /// ImageKit's id of the upload request.
+    pub x_request_id: Option<String>,
+    /// The requested post-transformation (`type`, `value`, `protocol`), as sent.
+    pub transformation: Option<Value>,
+}
+
+/// Payload of `upload.pre-transform.error`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct PreTransformErrorData {
+    /// File name.
+    pub name: Option<String>,
+    /// File path.
+    pub path: Option<String>,
+    /// The failed transformation.
+    pub transformation: Option<FailedTransformation>,
+}
+
+/// Payload of `upload.post-transform.success`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PostTransformSuccessData {
+    /// Id of the uploaded file.
+    pub file_id: Option<String>,
+    /// File name.
+    pub name: Option<String>,
+    /// URL of the generated version.
+    pub url: Option<String>,
+}
+
+/// Payload of `upload.post-transform.error`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PostTransformErrorData {
+    /// Id of the uploaded file.
+    pub file_id: Option<String>,
+    /// File name.
+    pub name: Option<String>,
+    /// File path.
+    pub path: Option<String>,
+    /// URL of the attempted version.
+    pub url: Option<String>,
+    /// The failed transformation.
+    pub transformation: Option<FailedTransformation>,
+}
+
+/// Payload of `file.deleted`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FileDeletedData {
+    /// Id of the deleted file.
+    pub file_id: String,
+}
+
+/// Payload of `file-version.deleted`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FileVersionDeletedData {
+    /// Id of the file.
+    pub file_id: String,
+    /// Id of the deleted version.
+    pub version_id: String,
+}
+
+/// An ImageKit webhook event, by its `type`.
+///
+/// File details and upload results are kept as JSON here (`data: Value`); event types this
+/// crate does not know yet arrive as [`WebhookEvent::Unknown`] with the whole body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum WebhookEvent {
+    /// `video.transformation.accepted`.
+    VideoTransformationAccepted(Box<Event<VideoTransformationData, VideoWebhookRequest>>),
+    /// `video.transformation.ready`.
+    VideoTransformationReady(Box<Event<VideoTransformationData, VideoWebhookRequest>>),
+    /// `video.transformation.error`.
+    VideoTransformationError(Box<Event<VideoTransformationData, VideoWebhookRequest>>),
+    /// `upload.pre-transform.success`; `data` is the upload result.
+    UploadPreTransformSuccess(Box<Event<Value, PreTransformRequest>>),
+    /// `upload.pre-transform.error`.
+    UploadPreTransformError(Box<Event<PreTransformErrorData, PreTransformRequest>>),
+    /// `upload.post-transform.success`.
+    UploadPostTransformSuccess(Box<Event<PostTransformSuccessData, PostTransformRequest>>),
+    /// `upload.post-transform.error`.
+    UploadPostTransformError(Box<Event<PostTransformErrorData, PostTransformRequest>>),
+    /// `file.created`; `data` is the file's details.
+    FileCreated(Box<Event<Value>>),
+    /// `file.updated`; `data` is the file's details.
+    FileUpdated(Box<Event<Value>>),
+    /// `file.deleted`.
+    FileDeleted(Box<Event<FileDeletedData>>),
+    /// `file-version.created`; `data` is the version's details.
+    FileVersionCreated(Box<Event<Value>>),
+    /// `file-version.deleted`.
+    FileVersionDeleted(Box<Event<FileVersionDeletedData>>),
+    /// An event type this crate does not model, kept whole.
+    Unknown {
+        /// The event's `type`.
+        type_: String,
+        /// The whole body.
+        raw: Value,
+    },
+}
+
+impl WebhookEvent {
+    /// Types an event from its JSON body.
+    pub fn from_value(raw: Value) -> Result<Self, WebhookError> {
+        let type_ = raw
+            .get("type")
+            .and_then(Value::as_str)
+            .ok_or_else(|| WebhookError::InvalidPayload { reason: "no string `type` field".to_owned() })?
+            .to_owned();
+        fn typed<T: serde::de::DeserializeOwned>(type_: &str, raw: Value) -> Result<Box<T>, WebhookError> {
+            serde_json::from_value(raw)
+                .map(Box::new)
+                .map_err(|e| WebhookError::InvalidPayload { reason: format!("`{type_}` event: {e}") })
+        }
+        use WebhookEvent as E;
+        Ok(match type_.as_str() {
+            "video.transformation.accepted" => E::VideoTransformationAccepted(typed(&type_, raw)?),
+            "video.transformation.ready" => E::VideoTransformationReady(typed(&type_, raw)?),
+            "video.transformation.error" => E::VideoTransformationError(typed(&type_, raw)?),
+            "upload.pre-transform.success" => E::UploadPreTransformSuccess(typed(&type_, raw)?),
+            "upload.pre-transform.error" => E::UploadPreTransformError(typed(&type_, raw)?),
+            "upload.post-transform.success" => E::UploadPostTransformSuccess(typed(&type_, raw)?),
+            "upload.post-transform.error" => E::UploadPostTransformError(typed(&type_, raw)?),
+            "file.created" => E::FileCreated(typed(&type_, raw)?),
+            "file.updated" => E::FileUpdated(typed(&type_, raw)?),
+            "file.deleted" => E::FileDeleted(typed(&type_, raw)?),
+            "file-version.created" => E::FileVersionCreated(typed(&type_, raw)?),
+            "file-version.deleted" => E::FileVersionDeleted(typed(&type_, raw)?),
+            _ => E::Unknown { type_, raw },
+        })
+    }
+
+    /// The event's `type`, e.g. `file.deleted`.
+    pub fn event_type(&self) -> &str {
+        use WebhookEvent as E;
+        match self {
+            E::VideoTransformationAccepted(_) => "video.transformation.accepted",
+            E::VideoTransformationReady(_) => "video.transformation.ready",
+            E::VideoTransformationError(_) => "video.transformation.error",
+            E::UploadPreTransformSuccess(_) => "upload.pre-transform.success",
+            E::UploadPreTransformError(_) => "upload.pre-transform.error",
+            E::UploadPostTransformSuccess(_) => "upload.post-transform.success",
+            E::UploadPostTransformError(_) => "upload.post-transform.error",
+            E::FileCreated(_) => "file.created",
+            E::FileUpdated(_) => "file.updated",
+            E::FileDeleted(_) => "file.deleted",
+            E::FileVersionCreated(_) => "file-version.created",
+            E::FileVersionDeleted(_) => "file-version.deleted",
+            E::Unknown { type_, .. } => type_,
+        }
+    }
+}
