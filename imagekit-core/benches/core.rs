@@ -12,7 +12,7 @@
 //!
 //! * `request/*`: describing get-file-version-details and turning it into an `http::Request`.
 //! * `parse/*`: reading a 200 answer (one ~1.5 KB File, or a list of 1000) into the model,
-//!   through `Operation::parse_response` as the client does, and `serde_json::from_slice` alone
+//!   through `Operation::parse_with_meta` as the client does, and `serde_json::from_slice` alone
 //!   on the same bytes as the floor (same inputs and batching; dropping the result is not timed).
 //! * `call/*`: a whole get-file-version-details call through the client (`.await` on the call:
 //!   describe, build the request, hand it to the transport, read the answer into a `File`)
@@ -174,7 +174,7 @@ fn call_by_hand(transport: &InMemory, authorization: &HeaderValue) -> File {
     let uri = format!("https://api.imagekit.io/v1/files/{FILE_ID}/versions/{VERSION_2_ID}");
     let request = http::Request::get(uri)
         .header(http::header::AUTHORIZATION, authorization.clone())
-        .header(http::header::USER_AGENT, HeaderValue::from_static(imagekit_core::client::DEFAULT_USER_AGENT))
+        .header(http::header::USER_AGENT, HeaderValue::from_static(imagekit_core::config::DEFAULT_USER_AGENT))
         .header(http::header::ACCEPT, HeaderValue::from_static("application/json"))
         .body(Bytes::new())
         .expect("request");
@@ -279,7 +279,7 @@ fn allocation_table() {
     let mut pending = responses(&one, 10_001).into_iter();
     rows.push((
         "parse/file",
-        allocations(10_000, || get.parse_response(pending.next().expect("enough")).expect("file")),
+        allocations(10_000, || get.parse_with_meta(pending.next().expect("enough")).expect("file")),
     ));
     rows.push((
         "parse/file_serde_only",
@@ -288,7 +288,7 @@ fn allocation_table() {
     let mut pending = responses(&many, 21).into_iter();
     rows.push((
         "parse/list_1000",
-        allocations(20, || list.parse_response(pending.next().expect("enough")).expect("list")),
+        allocations(20, || list.parse_with_meta(pending.next().expect("enough")).expect("list")),
     ));
     rows.push((
         "parse/list_1000_serde_only",
@@ -327,7 +327,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("parse/file", |b| {
         b.iter_batched(
             || answer(one.clone()),
-            |response| get.parse_response(response).expect("file"),
+            |response| get.parse_with_meta(response).expect("file"),
             criterion::BatchSize::SmallInput,
         )
     });
@@ -344,7 +344,7 @@ fn benches(c: &mut Criterion) {
     group.bench_function("list_1000", |b| {
         b.iter_batched(
             || answer(many.clone()),
-            |response| list.parse_response(response).expect("list"),
+            |response| list.parse_with_meta(response).expect("list"),
             criterion::BatchSize::LargeInput,
         )
     });

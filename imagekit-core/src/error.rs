@@ -66,6 +66,54 @@ impl Error {
         }
     }
 
+    /// A 404: what was asked for does not exist (or an earlier attempt of this call may have
+    /// deleted it: see [`ApiError::earlier_attempt_may_have_succeeded`]).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// A 409: the operation conflicts with what exists (e.g. a file of that name).
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// A 401: no or malformed credentials.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+
+    /// A 403: the key is not allowed to do this (or is not a valid key).
+    pub fn is_forbidden(&self) -> bool {
+        self.status() == Some(StatusCode::FORBIDDEN)
+    }
+
+    /// A 429: the account's rate limit was reached; see [`Error::retry_after`].
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// A 5xx: ImageKit failed.
+    pub fn is_server_error(&self) -> bool {
+        self.status().is_some_and(|s| s.is_server_error())
+    }
+
+    /// The call ran out of time: an attempt's timeout, the call's deadline, or a connect timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.as_transport().is_some_and(TransportError::is_timeout)
+    }
+
+    /// No connection could be made, so nothing reached ImageKit.
+    pub fn is_connect(&self) -> bool {
+        self.as_transport().is_some_and(TransportError::is_connect)
+    }
+
+    /// How long the server asked to wait before trying again, as the retry loop reads it
+    /// (`retry-after-ms`, `Retry-After` in seconds, or ImageKit's `X-RateLimit-Reset`), for
+    /// API errors that carry one.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        crate::response::server_wait(self.as_api()?.headers())
+    }
+
     /// The API error, if this is one.
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {

@@ -23,6 +23,7 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 
 use crate::error::{TransportError, TransportErrorKind};
+pub use crate::response::server_wait;
 
 /// How a client retries. The default retries twice, backing off from 0.5 s, doubling, to at
 /// most 8 s, with jitter, and waits at most 30 s for a rate limit to reset.
@@ -152,22 +153,6 @@ impl RetryPolicy {
 
 fn is_transient(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 500 | 502 | 503 | 504)
-}
-
-/// The wait the server asked for, if any: `retry-after-ms`, `Retry-After` in seconds, or
-/// ImageKit's `X-RateLimit-Reset` in milliseconds. (An HTTP-date `Retry-After` needs a clock
-/// the core does not have; it falls back to the next header or the backoff.)
-pub fn server_wait(headers: &HeaderMap) -> Option<Duration> {
-    let number = |name: &str| -> Option<f64> {
-        let value: f64 = headers.get(name)?.to_str().ok()?.trim().parse().ok()?;
-        (value.is_finite() && value >= 0.0).then_some(value)
-    };
-    // Durations beyond a day are as good as "never" and would overflow nothing useful.
-    let capped = |seconds: f64| Duration::from_secs_f64(seconds.min(86_400.0));
-    number("retry-after-ms")
-        .map(|ms| capped(ms / 1000.0))
-        .or_else(|| number("retry-after").map(capped))
-        .or_else(|| number("x-ratelimit-reset").map(|ms| capped(ms / 1000.0)))
 }
 
 /// A number in `[0, 1)` for jitter. Not for anything secret: splitmix64 over a counter seeded

@@ -7,8 +7,14 @@ use imagekit_core::models::{FileKind, FileType};
 use imagekit_core::{Client, Error};
 use imagekit_mock::{ScriptedTransport, fixtures};
 
+/// One attempt per call: these tests are about reading each answer, not retrying it.
 fn client(transport: &ScriptedTransport) -> Client {
-    Client::builder().private_key("private_test_key=").transport(transport.clone()).build().unwrap()
+    Client::builder()
+        .private_key("private_test_key=")
+        .transport(transport.clone())
+        .retry_policy(imagekit_core::RetryPolicy::none())
+        .build()
+        .unwrap()
 }
 
 fn version_path() -> String {

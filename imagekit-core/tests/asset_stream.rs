@@ -10,8 +10,14 @@ use imagekit_core::resources::assets::ListAssets;
 use imagekit_core::{Client, Error};
 use imagekit_mock::{ScriptedTransport, fixtures};
 
+/// One attempt per call: the stream's own error handling is what is tested.
 fn client(transport: &ScriptedTransport) -> Client {
-    Client::builder().private_key("k").transport(transport.clone()).build().unwrap()
+    Client::builder()
+        .private_key("k")
+        .transport(transport.clone())
+        .retry_policy(imagekit_core::RetryPolicy::none())
+        .build()
+        .unwrap()
 }
 
 /// Scripts the pages a catalogue of `total` files gives for pages of `limit` from `skip`, up to

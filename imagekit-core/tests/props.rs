@@ -93,11 +93,11 @@ proptest! {
     #[test]
     fn any_answer_is_read_without_panicking(status in 100u16..=999, headers in headers(), body in body()) {
         let file = Operation::<File>::json("t", Method::GET, ApiPath::new("/t"));
-        check(status, file.parse_response(response(status, &headers, body.clone())));
+        check(status, file.parse_with_meta(response(status, &headers, body.clone())));
         let list = Operation::<Vec<File>>::json("t", Method::GET, ApiPath::new("/t"));
-        check(status, list.parse_response(response(status, &headers, body.clone())));
+        check(status, list.parse_with_meta(response(status, &headers, body.clone())));
         let empty = Operation::empty("t", Method::DELETE, ApiPath::new("/t"));
-        check(status, empty.parse_response(response(status, &headers, body)));
+        check(status, empty.parse_with_meta(response(status, &headers, body)));
     }
 
     #[test]
@@ -130,7 +130,7 @@ proptest! {
             Err(other) => prop_assert!(false, "unexpected error {other:?}"),
             Ok(op) => {
                 prop_assert!(!invalid(&file_id) && !invalid(&version_id));
-                let request = op.to_http_request(&client, None).unwrap();
+                let request = op.to_request(client.config()).unwrap();
                 prop_assert_eq!(request.uri().query(), None);
                 let segments: Vec<&str> = request.uri().path().split('/').collect();
                 prop_assert_eq!(segments.len(), 6, "{}", request.uri());

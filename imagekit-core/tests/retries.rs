@@ -4,8 +4,8 @@ use std::time::Duration;
 
 use http::Method;
 use imagekit_core::operation::{ApiPath, Operation};
-use imagekit_core::transport::{BoxFuture, HttpRequest, HttpResponse, HttpTransport, TransportError};
-use imagekit_core::{CallOptions, Client, Error, RetryPolicy, Sleep, TransportErrorKind};
+use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestOptions, TransportError};
+use imagekit_core::{CallOptions, Client, Error, RetryPolicy, TransportErrorKind};
 use imagekit_mock::{InstantSleep, ScriptedTransport, fixtures};
 
 const MS: Duration = Duration::from_millis(1);
@@ -155,13 +155,47 @@ async fn retries_can_be_changed_per_client_and_per_call() {
     assert_eq!(transport.request_count(), 6);
 }
 
+/// A client given no sleeper still retries and keeps deadlines, on the timer thread of the
+/// `default-timer` feature: nothing configured is dropped.
+#[cfg(feature = "default-timer")]
 #[tokio::test]
-async fn without_a_sleeper_there_are_no_retries() {
+async fn without_a_sleeper_the_default_timer_retries_and_keeps_deadlines() {
+    let transport = ScriptedTransport::new();
+    transport.push_response(status(503)).push_response(fixtures::ok(fixtures::file()));
+    let quick = RetryPolicy::default().with_backoff(MS, 2 * MS);
+    let client =
+        Client::builder().private_key("k").transport(transport.clone()).retry_policy(quick).build().unwrap();
+    client.files().get("f").await.unwrap();
+    assert_eq!(transport.request_count(), 2);
+
+    let hung = Client::builder().private_key("k").transport(Hangs).deadline(Some(50 * MS)).build().unwrap();
+    let started = std::time::Instant::now();
+    assert!(hung.files().get("f").await.unwrap_err().is_timeout());
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+/// Without any timer (the `default-timer` feature off, as on wasm32), retries or a deadline
+/// that were asked for are refused when the client is built, and a per-call deadline when the
+/// call is sent; the default policy then makes one attempt. CI runs this file with
+/// `--no-default-features` so this is exercised.
+#[cfg(not(feature = "default-timer"))]
+#[tokio::test]
+async fn without_any_timer_retries_and_deadlines_are_refused_not_dropped() {
+    let build = |b: imagekit_core::ClientBuilder| b.private_key("k").transport(ScriptedTransport::new()).build();
+    let retries = build(Client::builder().retry_policy(RetryPolicy::default())).unwrap_err();
+    assert!(retries.to_string().contains("sleeper"), "{retries}");
+    let deadline = build(Client::builder().deadline(Some(MS))).unwrap_err();
+    assert!(deadline.to_string().contains("sleeper"), "{deadline}");
+
     let transport = ScriptedTransport::new();
     transport.push_response(status(503));
     let client = Client::builder().private_key("k").transport(transport.clone()).build().unwrap();
+    assert_eq!(client.call_defaults().retry.max_retries, 0);
     assert!(client.files().get("f").await.is_err());
     assert_eq!(transport.request_count(), 1);
+    let error = client.files().get("f").deadline(MS).await.unwrap_err();
+    assert!(error.to_string().contains("deadline") && error.to_string().contains("sleeper"), "{error}");
+    assert_eq!(transport.request_count(), 1, "a refused deadline sends nothing");
 }
 
 #[tokio::test]
@@ -183,32 +217,22 @@ async fn an_oversized_body_is_a_clear_error_and_not_retried() {
         other => panic!("expected a body-too-large transport error, got {other:?}"),
     }
     assert_eq!(transport.request_count(), 1);
-    assert_eq!(transport.last_request().unwrap().options.unwrap().max_response_bytes, Some(256));
+    assert_eq!(transport.last_request().unwrap().options.max_response_bytes, Some(256));
 }
 
 /// Never answers: what a hung server looks like.
 #[derive(Debug)]
 struct Hangs;
 
-#[async_trait::async_trait]
 impl HttpTransport for Hangs {
-    async fn send(&self, _: HttpRequest) -> Result<HttpResponse, TransportError> {
+    async fn send(&self, _: HttpRequest, _: RequestOptions) -> Result<HttpResponse, TransportError> {
         std::future::pending().await
-    }
-}
-
-#[derive(Debug)]
-struct TokioSleep;
-
-impl Sleep for TokioSleep {
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(tokio::time::sleep(duration))
     }
 }
 
 #[tokio::test]
 async fn a_deadline_bounds_the_whole_call() {
-    let client = Client::builder().private_key("k").transport(Hangs).sleeper(TokioSleep).build().unwrap();
+    let client = Client::builder().private_key("k").transport(Hangs).sleeper(tokio::time::sleep).build().unwrap();
     let started = std::time::Instant::now();
     let error = client.files().get("f").deadline(100 * MS).await.unwrap_err();
     match error {
@@ -221,7 +245,7 @@ async fn a_deadline_bounds_the_whole_call() {
     let client_deadline = Client::builder()
         .private_key("k")
         .transport(Hangs)
-        .sleeper(TokioSleep)
+        .sleeper(tokio::time::sleep)
         .deadline(Some(50 * MS))
         .build()
         .unwrap();
@@ -259,11 +283,11 @@ fn call_futures_are_named_and_send() {
     }
     let (transport, sleep) = (ScriptedTransport::new(), InstantSleep::new());
     let client = client(&transport, &sleep);
-    let _named: imagekit_core::CallFuture<'_, imagekit_core::models::File, imagekit_core::models::File> =
+    let _named: imagekit_core::CallFuture<imagekit_core::models::File, imagekit_core::models::File> =
         assert_send(std::future::IntoFuture::into_future(client.files().get("f")));
     let _with_meta = assert_send(client.files().get("f").send_with_meta());
     let upload = client.files().upload(imagekit_core::UploadSource::bytes("abcd"), "a.bin");
-    let _upload: imagekit_core::CallFuture<'_, _, imagekit_core::models::UploadOutcome> =
+    let _upload: imagekit_core::CallFuture<_, imagekit_core::models::UploadOutcome> =
         assert_send(std::future::IntoFuture::into_future(upload));
     assert_eq!(transport.request_count(), 0, "nothing is sent until the future is polled");
 }

@@ -36,12 +36,12 @@ fn clients_builders_calls_and_requests_hide_the_key() {
     assert_clean("Call", format!("{call:?}"));
     let operation = call.into_operation().unwrap();
     assert_clean("Operation", format!("{operation:?}"));
-    let request = operation.to_http_request(&client, None).unwrap();
+    let request = operation.to_request(client.config()).unwrap();
     // The header is there, and correct, but a logged request does not show it.
     assert!(leaks(request.headers()["authorization"].to_str().unwrap()));
     assert_clean("HttpRequest", format!("{request:?} {request:#?}"));
     assert_clean("headers", format!("{:?}", request.headers()));
-    let url_builder = client.url_builder();
+    let url_builder = client.helper().url_builder();
     assert_clean("UrlBuilder", format!("{url_builder:?}"));
 }
 

@@ -19,12 +19,12 @@ use imagekit_core::models::{
     RenameFileResult, SavedExtension, UrlEndpoint, Usage,
 };
 use imagekit_core::operation::{Body, Operation};
-use imagekit_core::resources::accounts::{OriginRequest, UrlEndpointRequest};
+use imagekit_core::resources::accounts::{CreateOrigin, CreateUrlEndpoint};
 use imagekit_core::resources::assets::ListAssets;
 use imagekit_core::resources::custom_metadata_fields::{
     CreateCustomMetadataField, ListCustomMetadataFields, UpdateCustomMetadataField,
 };
-use imagekit_core::resources::files::{CopyFile, FileUpdate, MoveFile, RenameFile};
+use imagekit_core::resources::files::{CopyFile, UpdateFileDetails, MoveFile, RenameFile};
 use imagekit_core::resources::folders::{CopyFolder, MoveFolder, RenameFolder};
 use imagekit_core::resources::saved_extensions::{CreateSavedExtension, UpdateSavedExtension};
 use imagekit_core::{Client, Error};
@@ -106,7 +106,7 @@ fn cases(c: &Client) -> Vec<Case> {
     vec![
         case(c.assets().list(every_list_param).into_operation(), parses::<Vec<Asset>>),
         case(c.files().get("FILE").into_operation(), parses::<File>),
-        case(c.files().update("FILE", FileUpdate::new().tags(["t"])).into_operation(), parses::<File>),
+        case(c.files().update("FILE", UpdateFileDetails::new().tags(["t"])).into_operation(), parses::<File>),
         case(c.files().delete("FILE").into_operation(), nothing),
         case(c.files().copy(CopyFile::new("/a", "/b")).into_operation(), nothing),
         case(c.files().r#move(MoveFile::new("/a", "/b")).into_operation(), nothing),
@@ -161,21 +161,21 @@ fn cases(c: &Client) -> Vec<Case> {
         case(c.saved_extensions().delete("ID").into_operation(), nothing),
         case(c.accounts().usage().get("2024-01-01", "2024-02-01").into_operation(), parses::<Usage>),
         case(c.accounts().origins().list().into_operation(), parses::<Vec<Origin>>),
-        case(c.accounts().origins().create(OriginRequest::web_proxy("P")).into_operation(), parses::<Origin>),
+        case(c.accounts().origins().create(CreateOrigin::web_proxy("P")).into_operation(), parses::<Origin>),
         case(c.accounts().origins().get("ID").into_operation(), parses::<Origin>),
         case(
-            c.accounts().origins().update("ID", OriginRequest::web_proxy("P")).into_operation(),
+            c.accounts().origins().update("ID", CreateOrigin::web_proxy("P")).into_operation(),
             parses::<Origin>,
         ),
         case(c.accounts().origins().delete("ID").into_operation(), nothing),
         case(c.accounts().url_endpoints().list().into_operation(), parses::<Vec<UrlEndpoint>>),
         case(
-            c.accounts().url_endpoints().create(UrlEndpointRequest::new("d")).into_operation(),
+            c.accounts().url_endpoints().create(CreateUrlEndpoint::new("d")).into_operation(),
             parses::<UrlEndpoint>,
         ),
         case(c.accounts().url_endpoints().get("ID").into_operation(), parses::<UrlEndpoint>),
         case(
-            c.accounts().url_endpoints().update("ID", UrlEndpointRequest::new("d")).into_operation(),
+            c.accounts().url_endpoints().update("ID", CreateUrlEndpoint::new("d")).into_operation(),
             parses::<UrlEndpoint>,
         ),
         case(c.accounts().url_endpoints().delete("ID").into_operation(), nothing),
@@ -368,7 +368,7 @@ fn upload_operations_match_the_spec_send_its_fields_and_parse_its_examples() {
     let spec = spec();
     let client = Client::builder().private_key("k").transport(ScriptedTransport::new()).build().unwrap();
     // Every parameter set, to compare the field names with the spec's form schema.
-    fn every(call: imagekit_core::UploadCall<'_>) -> imagekit_core::UploadCall<'_> {
+    fn every(call: imagekit_core::UploadCall) -> imagekit_core::UploadCall {
         call.use_unique_file_name(true)
             .tags(["t"])
             .folder("/")
@@ -387,7 +387,7 @@ fn upload_operations_match_the_spec_send_its_fields_and_parse_its_examples() {
             .checks("\"file.size\" < \"1mb\"")
             .description("d")
     }
-    let params = client.authentication_parameters(Some("tok"), None).unwrap();
+    let params = client.helper().authentication_parameters(Some("tok"), None).unwrap();
     let v1 =
         every(client.files().upload(UploadSource::bytes("x"), "a.jpg")).client_side_auth("public_k", params);
     let v2 = every(client.files().upload_v2(UploadSource::bytes("x"), "a.jpg"))

@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use http::Method;
 use imagekit_core::models::UploadOutcome;
-use imagekit_core::transport::{ByteStream, StreamingBody};
+use imagekit_core::transport::{ByteStream, RequestBody};
 use imagekit_core::upload::{
-    BodySource, PostTransformation, ResponseField, UploadParams, UploadSource, UploadTransformation,
+    BodySource, PostTransformation, ResponseField, UploadFile, UploadSource, UploadTransformation,
 };
 use imagekit_core::{Client, Error, FixedClock, RetryPolicy, TransportError, TransportErrorKind};
 use imagekit_mock::multipart::Part;
@@ -93,12 +93,12 @@ async fn every_field_is_sent_as_the_sdks_encode_it() {
     assert_eq!(request.uri.to_string(), "https://upload.imagekit.io/api/v1/files/upload");
     assert_eq!(
         request.timeout(),
-        Some(imagekit_core::client::DEFAULT_UPLOAD_TIMEOUT),
+        Some(imagekit_core::config::DEFAULT_UPLOAD_TIMEOUT),
         "not the 60 s of calls"
     );
     assert_eq!(request.basic_auth_user().as_deref(), Some(KEY));
     assert_eq!(request.header("content-length"), Some(request.body.len().to_string().as_str()));
-    assert_eq!(request.options.as_ref().unwrap().operation, "upload-file");
+    assert_eq!(request.options.operation, "upload-file");
     let parts = parts(&request);
     let expected: Vec<(String, String)> = [
         ("fileName", "shoe.png"),
@@ -240,7 +240,7 @@ async fn a_one_shot_stream_is_never_retried() {
     let transport = ScriptedTransport::new();
     transport.push_error(TransportError::connect(io::Error::other("refused")));
     ok_upload(&transport);
-    let stream = StreamingBody::from_bytes(Bytes::from_static(b"once")).into_stream();
+    let stream = RequestBody::Full(Bytes::from_static(b"once")).into_stream();
     let error =
         client(&transport).files().upload(UploadSource::stream(4, stream), "a.bin").await.unwrap_err();
     assert!(matches!(&error, Error::Transport(e) if e.is_connect()), "{error:?}");
@@ -340,7 +340,7 @@ async fn bad_input_is_refused_before_any_byte_is_sent() {
     assert_eq!(invalid(files.upload(bytes(), "").await), "fileName");
     assert_eq!(invalid(files.upload(bytes(), "  ").await), "fileName");
     assert_eq!(invalid(files.upload(UploadSource::bytes(""), "a.jpg").await), "file");
-    let empty_stream = StreamingBody::from_bytes(Bytes::new()).into_stream();
+    let empty_stream = RequestBody::Full(Bytes::new()).into_stream();
     assert_eq!(invalid(files.upload(UploadSource::stream(0, empty_stream), "a.jpg").await), "file");
     assert_eq!(invalid(files.upload(UploadSource::url(""), "a.jpg").await), "file");
     assert_eq!(invalid(files.upload(UploadSource::url("ftp://x/a.jpg"), "a.jpg").await), "file");
@@ -351,9 +351,9 @@ async fn bad_input_is_refused_before_any_byte_is_sent() {
     let long: Vec<String> = (0..11).map(|_| "x".repeat(50)).collect();
     assert_eq!(invalid(files.upload(bytes(), "a.jpg").tags(long).await), "tags");
     let exactly: Vec<String> = (0..10).map(|_| "é".repeat(50)).collect();
-    assert!(UploadParams::new("a.jpg").tags(exactly).validate().is_ok(), "500 characters are allowed");
+    assert!(UploadFile::new("a.jpg").tags(exactly).validate().is_ok(), "500 characters are allowed");
 
-    let past = client.authentication_parameters(Some("t"), Some(NOW + 60)).unwrap();
+    let past = client.helper().authentication_parameters(Some("t"), Some(NOW + 60)).unwrap();
     let late = Client::builder()
         .private_key(KEY)
         .transport(transport.clone())
@@ -384,28 +384,28 @@ fn authentication_parameters_match_the_shared_vector() {
         .clock(FixedClock(expire - 1800))
         .build()
         .unwrap();
-    let params = client.authentication_parameters(Some(token), Some(expire)).unwrap();
+    let params = client.helper().authentication_parameters(Some(token), Some(expire)).unwrap();
     assert_eq!(serde_json::to_value(&params).unwrap(), vector["expected"]);
 }
 
 #[test]
 fn authentication_parameters_defaults_and_limits() {
     let client = client(&ScriptedTransport::new());
-    let params = client.authentication_parameters(None, None).unwrap();
+    let params = client.helper().authentication_parameters(None, None).unwrap();
     assert_eq!(params.expire, NOW + 1800);
     assert_eq!(params.token.len(), 36);
     assert_eq!(params.token.as_bytes()[14], b'4', "a UUIDv4: {}", params.token);
     assert_eq!(params.signature, imagekit_core::url::sign_upload_params(KEY, &params.token, params.expire));
-    let other = client.authentication_parameters(Some(""), Some(0)).unwrap();
+    let other = client.helper().authentication_parameters(Some(""), Some(0)).unwrap();
     assert_ne!(other.token, params.token, "a fresh token each time");
     assert_eq!(other.expire, NOW + 1800, "0 and \"\" fall back to the defaults, as in the SDKs");
     for expire in [NOW - 1, NOW, NOW + 3600, NOW + 86_400] {
-        match client.authentication_parameters(Some("t"), Some(expire)) {
+        match client.helper().authentication_parameters(Some("t"), Some(expire)) {
             Err(Error::InvalidInput(e)) => assert_eq!(e.parameter(), "expire"),
             other => panic!("{expire}: {other:?}"),
         }
     }
-    assert!(client.authentication_parameters(Some("t"), Some(NOW + 3599)).is_ok());
+    assert!(client.helper().authentication_parameters(Some("t"), Some(NOW + 3599)).is_ok());
 }
 
 #[tokio::test]
@@ -413,7 +413,7 @@ async fn v1_client_side_auth_sends_signed_fields_and_no_private_key() {
     let transport = ScriptedTransport::new();
     ok_upload(&transport);
     let client = client(&transport);
-    let params = client.authentication_parameters(Some("tok-1"), None).unwrap();
+    let params = client.helper().authentication_parameters(Some("tok-1"), None).unwrap();
     client
         .files()
         .upload(UploadSource::bytes("abc"), "a.jpg")
@@ -437,7 +437,7 @@ fn the_v2_token_is_an_hs256_jwt_over_the_fields() {
         eyJmaWxlTmFtZSI6InNob2UuanBnIiwidXNlVW5pcXVlRmlsZU5hbWUiOiJmYWxzZSIsInRhZ3MiOiJhLGIiLCJmb2xkZXIiOiIvY2F0YWxvZyIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoxNzAwMDAxODAwfQ.\
         g_5Jg07QaoymKWjrEYWRXL7lhPdjhw0ErMtbMarVtSE";
     let params =
-        UploadParams::new("shoe.jpg").use_unique_file_name(false).tags(["a", "b"]).folder("/catalog");
+        UploadFile::new("shoe.jpg").use_unique_file_name(false).tags(["a", "b"]).folder("/catalog");
     let jwt = imagekit_core::upload::auth::upload_v2_token(
         "private_key_test",
         "public_key_test",
@@ -454,12 +454,12 @@ fn the_v2_token_is_an_hs256_jwt_over_the_fields() {
         .build()
         .unwrap();
     let from_client =
-        client.upload_v2_token("public_key_test", &params, std::time::Duration::from_secs(1800)).unwrap();
+        client.helper().upload_v2_token("public_key_test", &params, std::time::Duration::from_secs(1800)).unwrap();
     assert_eq!(from_client, EXPECTED);
     assert!(
-        client.upload_v2_token("public_key_test", &params, std::time::Duration::from_secs(3600)).is_err()
+        client.helper().upload_v2_token("public_key_test", &params, std::time::Duration::from_secs(3600)).is_err()
     );
-    assert!(client.upload_v2_token("", &params, std::time::Duration::from_secs(60)).is_err());
+    assert!(client.helper().upload_v2_token("", &params, std::time::Duration::from_secs(60)).is_err());
 }
 
 #[tokio::test]
@@ -481,14 +481,14 @@ async fn v2_jwt_auth_sends_the_token_over_the_same_fields() {
     let expected = imagekit_core::upload::auth::upload_v2_token(
         KEY,
         "public_key_test",
-        &UploadParams::new("shoe.jpg").folder("/catalog"),
+        &UploadFile::new("shoe.jpg").folder("/catalog"),
         NOW,
         NOW + 600,
     )
     .unwrap();
     assert_eq!(token, expected);
     // v1 credentials on v2, and the reverse, are mistakes caught before sending.
-    let params = client.authentication_parameters(None, None).unwrap();
+    let params = client.helper().authentication_parameters(None, None).unwrap();
     let wrong = client.files().upload_v2(UploadSource::bytes("a"), "a").client_side_auth("pk", params).await;
     assert_eq!(invalid(wrong), "signature");
     let wrong = client
@@ -501,13 +501,13 @@ async fn v2_jwt_auth_sends_the_token_over_the_same_fields() {
 }
 
 #[tokio::test]
-async fn a_streamed_form_has_no_in_memory_request() {
+async fn a_form_with_a_file_is_a_streamed_request() {
     let client = client(&ScriptedTransport::new());
     let source = Counted { content: b"abc", ..Counted::default() };
     let operation = client.files().upload(UploadSource::source(source), "a").into_operation().unwrap();
     assert!(operation.body().is_streamed());
-    assert!(operation.to_http_request(&client, None).is_err());
-    let request = operation.to_streaming_request(&client, None).unwrap();
+    let request = operation.to_request(client.config()).unwrap();
+    assert!(matches!(request.body(), imagekit_core::transport::RequestBody::Stream(_)));
     let length = request.body().length();
     assert_eq!(request.headers()["content-length"], length.to_string().as_str());
     assert_eq!(request.into_body().collect().await.unwrap().len() as u64, length);

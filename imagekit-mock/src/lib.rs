@@ -2,8 +2,9 @@
 //!
 //! * [`ScriptedTransport`]: queue canned answers (optionally matched by method and path), record
 //!   every request, then assert on what was sent. The easiest way to unit-test your code.
-//! * [`MockHttpTransport`]: a [`mockall`] mock of the transport trait, for expectations,
-//!   sequences and predicates. `mockall` is re-exported, so this crate is the only dependency.
+//! * [`MockHttpTransport`]: a [`mockall`] mock of the transport, for expectations, sequences
+//!   and predicates. `mockall` and `http` are re-exported, so with `imagekit-core` this crate is
+//!   the only dependency a test needs.
 //! * [`fixtures`]: realistic ImageKit bodies and error answers.
 //! * [`multipart`]: reads an upload's form back into its parts.
 //! * [`emulator`]: a stateful in-memory ImageKit, as a transport or an HTTP server on 127.0.0.1,
@@ -17,12 +18,12 @@
 //!
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
 //! let transport = ScriptedTransport::new();
-//! transport.expect(http::Method::GET, "/v1/files/file_1/versions/version_2")
+//! transport.expect(imagekit_mock::http::Method::GET, "/v1/files/file_1/versions/version_2")
 //!     .respond(fixtures::ok(fixtures::file_version()));
 //! let client = Client::builder().private_key("test_key").transport(transport.clone()).build().unwrap();
 //!
 //! let version = client.files().versions().get("file_1", "version_2").await.unwrap();
-//! assert_eq!(version.version_info.unwrap().name.as_deref(), Some("Version 2"));
+//! assert_eq!(version.version_name(), Some("Version 2"));
 //!
 //! let sent = transport.last_request().unwrap();
 //! assert_eq!(sent.basic_auth_user().as_deref(), Some("test_key"));
@@ -39,13 +40,13 @@
 //! # #[tokio::main(flavor = "current_thread")] async fn main() {
 //! let mut mock = MockHttpTransport::new();
 //! mock.expect_send()
-//!     .withf(|request| request.method() == http::Method::DELETE)
+//!     .withf(|request, _options| request.method() == imagekit_mock::http::Method::DELETE)
 //!     .times(1)
-//!     .returning(|_| Ok(fixtures::not_found()));
+//!     .returning(|_, _| Ok(fixtures::not_found()));
 //! let client = Client::builder().private_key("test_key").transport(mock).build().unwrap();
 //!
 //! let error = client.files().versions().delete("file_1", "version_1").await.unwrap_err();
-//! assert_eq!(error.status(), Some(http::StatusCode::NOT_FOUND));
+//! assert!(error.is_not_found());
 //! assert!(matches!(error, Error::Api(_)));
 //! # }
 //! ```
@@ -61,16 +62,31 @@ pub use mockall;
 pub use scripted::{Expectation, RecordedRequest, ScriptedTransport};
 pub use sleep::InstantSleep;
 
-use imagekit_core::transport::{HttpRequest, HttpResponse, TransportError};
+use imagekit_core::transport::{
+    BlockingTransport, HttpRequest, HttpResponse, HttpTransport, RequestOptions, TransportError,
+};
+
+/// Re-exported so tests can name methods, status codes and headers without depending on `http`
+/// themselves.
+pub use http;
 
 mockall::mock! {
-    /// A [`mockall`] mock of [`imagekit_core::HttpTransport`]: set expectations with
-    /// `expect_send()`.
+    /// A [`mockall`] mock of the transport: set expectations with `expect_send()`, whose
+    /// closures get the request and its [`RequestOptions`]. It serves an async client (a
+    /// streamed body is read whole before the expectations see it, so
+    /// `request.body().as_bytes()` is always `Some`) and a blocking one alike.
     #[derive(Debug)]
     pub HttpTransport {}
 
-    #[async_trait::async_trait]
-    impl imagekit_core::transport::HttpTransport for HttpTransport {
-        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
+    impl BlockingTransport for HttpTransport {
+        fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError>;
+    }
+}
+
+impl HttpTransport for MockHttpTransport {
+    async fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError> {
+        let (parts, body) = request.into_parts();
+        let body = body.collect().await?;
+        BlockingTransport::send(self, http::Request::from_parts(parts, body.into()), options)
     }
 }

@@ -1,7 +1,10 @@
-//! Reads a `multipart/form-data` body back into its parts, to assert on what an upload sent.
+//! Reads a `multipart/form-data` body back into its parts: what tests assert an upload sent,
+//! and what the emulator's upload endpoints read. One reader for the crate.
 //!
-//! Strict on purpose: a body that does not follow RFC 7578 framing exactly (CRLF line ends, a
-//! closing boundary) is an error, so a test cannot pass on a malformed upload.
+//! Strict on purpose: a body that does not follow RFC 7578 framing (CRLF line ends, a closing
+//! boundary, a `form-data` disposition with a name) is an error, so a test cannot pass on a
+//! malformed upload. `Content-Disposition` parameters are read as RFC 7578 writes them:
+//! quoted strings may hold `;` and `=`, and `\"` inside them is a quote.
 
 use bytes::Bytes;
 
@@ -26,22 +29,36 @@ impl Part {
     }
 }
 
+/// The longest boundary read (RFC 2046 allows 70; some clients send a little more).
+const MAX_BOUNDARY: usize = 200;
+
 /// The boundary named by a `multipart/form-data` content type.
-pub fn boundary(content_type: &str) -> Option<&str> {
-    let (kind, params) = content_type.split_once(';')?;
-    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+pub fn boundary(content_type: &str) -> Option<String> {
+    let (essence, params) = content_type.split_once(';')?;
+    if !essence.trim().eq_ignore_ascii_case("multipart/form-data") {
         return None;
     }
-    params.split(';').find_map(|p| p.trim().strip_prefix("boundary=")).map(|b| b.trim_matches('"'))
+    parameters(params)
+        .into_iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case("boundary"))
+        .map(|(_, value)| value)
+        .filter(|b| !b.is_empty() && b.len() <= MAX_BOUNDARY)
 }
 
 /// Splits `body` into its parts, given the request's `Content-Type`.
 pub fn parse(content_type: &str, body: &Bytes) -> Result<Vec<Part>, String> {
     let boundary =
-        boundary(content_type).ok_or_else(|| format!("not a form content type: {content_type}"))?;
+        boundary(content_type).ok_or_else(|| format!("not a form content type with a boundary: {content_type}"))?;
+    parse_with_boundary(body, &boundary)
+}
+
+/// Splits `body` into its parts, delimited by `boundary`. Text before the first delimiter (a
+/// preamble) is skipped, as RFC 2046 allows.
+pub fn parse_with_boundary(body: &Bytes, boundary: &str) -> Result<Vec<Part>, String> {
     let delimiter = format!("--{boundary}");
-    let mut rest: &[u8] = body;
-    rest = rest.strip_prefix(delimiter.as_bytes()).ok_or("the body does not start with the boundary")?;
+    let start = find(body, delimiter.as_bytes()).ok_or("the body has no boundary")?;
+    let mut rest: &[u8] = &body[start + delimiter.len()..];
+    let next = format!("\r\n{delimiter}");
     let mut parts = Vec::new();
     loop {
         if let Some(after) = rest.strip_prefix(b"--") {
@@ -55,7 +72,6 @@ pub fn parse(content_type: &str, body: &Bytes) -> Result<Vec<Part>, String> {
         let header_end = find(rest, b"\r\n\r\n").ok_or("a part has no end of headers")?;
         let headers = std::str::from_utf8(&rest[..header_end]).map_err(|_| "part headers are not UTF-8")?;
         rest = &rest[header_end + 4..];
-        let next = format!("\r\n{delimiter}");
         let data_end = find(rest, next.as_bytes()).ok_or("a part is not followed by a boundary")?;
         let data = body.slice_ref(&rest[..data_end]);
         rest = &rest[data_end + next.len()..];
@@ -65,14 +81,12 @@ pub fn parse(content_type: &str, body: &Bytes) -> Result<Vec<Part>, String> {
             let (key, value) = line.split_once(':').ok_or_else(|| format!("bad header line {line:?}"))?;
             match key.trim().to_ascii_lowercase().as_str() {
                 "content-disposition" => {
-                    let mut params = value.split(';');
-                    if params.next().map(str::trim) != Some("form-data") {
+                    let (kind, params) = value.split_once(';').unwrap_or((value, ""));
+                    if !kind.trim().eq_ignore_ascii_case("form-data") {
                         return Err(format!("not form-data: {value}"));
                     }
-                    for param in params {
-                        let (k, v) = param.trim().split_once('=').ok_or("bad disposition parameter")?;
-                        let v = v.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(v).to_owned();
-                        match k {
+                    for (k, v) in parameters(params) {
+                        match k.to_ascii_lowercase().as_str() {
                             "name" => name = Some(v),
                             "filename" => filename = Some(v),
                             _ => {}
@@ -88,7 +102,48 @@ pub fn parse(content_type: &str, body: &Bytes) -> Result<Vec<Part>, String> {
     }
 }
 
+/// `key=value` parameters separated by `;`, values plain or quoted (a quoted value may hold `;`
+/// and `=`; `\x` inside it is `x`). Parameters without `=` are skipped.
+fn parameters(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.next_if(|c| c.is_whitespace() || *c == ';').is_some() {}
+        if chars.peek().is_none() {
+            return out;
+        }
+        let mut key = String::new();
+        while let Some(c) = chars.next_if(|c| *c != '=' && *c != ';') {
+            key.push(c);
+        }
+        if chars.next_if_eq(&'=').is_none() {
+            continue;
+        }
+        while chars.next_if(|c| *c == ' ' || *c == '\t').is_some() {}
+        let mut value = String::new();
+        if chars.next_if_eq(&'"').is_some() {
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => value.extend(chars.next()),
+                    c => value.push(c),
+                }
+            }
+            while chars.next_if(|c| *c != ';').is_some() {}
+        } else {
+            while let Some(c) = chars.next_if(|c| *c != ';') {
+                value.push(c);
+            }
+            value.truncate(value.trim_end().len());
+        }
+        out.push((key.trim().to_owned(), value));
+    }
+}
+
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || needle.len() > haystack.len() {
+        return None;
+    }
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
@@ -109,5 +164,29 @@ mod tests {
         assert_eq!(parts[1].content_type.as_deref(), Some("image/png"));
         assert_eq!(&parts[1].data[..], b"\r\n--");
         assert!(parse("multipart/form-data; boundary=XB", &Bytes::from_static(b"--XB\r\nx")).is_err());
+    }
+
+    #[test]
+    fn quoted_parameters_may_hold_separators() {
+        let body = Bytes::from_static(
+            b"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a;name=fileName.txt\"\r\n\r\nx\r\n--B--\r\n",
+        );
+        let parts = parse("multipart/form-data; boundary=B", &body).unwrap();
+        assert_eq!(parts[0].name, "file");
+        assert_eq!(parts[0].filename.as_deref(), Some("a;name=fileName.txt"));
+        assert_eq!(
+            parameters(r#" name="a\"b"; filename=plain ; x"#),
+            [("name".to_owned(), "a\"b".to_owned()), ("filename".to_owned(), "plain".to_owned())]
+        );
+    }
+
+    #[test]
+    fn boundaries_are_read_from_the_content_type() {
+        assert_eq!(boundary("application/json"), None);
+        assert_eq!(boundary("multipart/form-data; boundary=\"abc\"").as_deref(), Some("abc"));
+        assert_eq!(boundary("Multipart/Form-Data; charset=utf-8; BOUNDARY=x").as_deref(), Some("x"));
+        assert!(parse_with_boundary(&Bytes::from_static(b"--abc\r\nno headers end"), "abc").is_err());
+        assert!(parse_with_boundary(&Bytes::from_static(b"nothing"), "abc").is_err());
+        assert_eq!(parse_with_boundary(&Bytes::from_static(b"preamble\r\n--abc--\r\n"), "abc"), Ok(vec![]));
     }
 }

@@ -9,7 +9,8 @@ use base64::Engine as _;
 use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
 use imagekit_core::transport::{
-    HttpRequest, HttpResponse, HttpTransport, RequestOptions, TransportError, TransportErrorKind,
+    BlockingTransport, HttpRequest, HttpResponse, HttpTransport, RequestOptions, TransportError,
+    TransportErrorKind,
 };
 
 /// A transport that answers from a script and records every request.
@@ -135,10 +136,10 @@ impl fmt::Debug for ScriptedTransport {
     }
 }
 
-#[async_trait::async_trait]
-impl HttpTransport for ScriptedTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let recorded = RecordedRequest::from(request);
+impl ScriptedTransport {
+    /// Records a request (its body already read) and answers it from the script.
+    fn answer(&self, request: http::Request<Bytes>, options: RequestOptions) -> Result<HttpResponse, TransportError> {
+        let recorded = RecordedRequest::new(request, options);
         let mut state = self.state();
         let found = state.script.iter().position(|s| s.fits(&recorded.method, recorded.uri.path()));
         let description = format!("{} {}", recorded.method, recorded.uri);
@@ -155,6 +156,25 @@ impl HttpTransport for ScriptedTransport {
                 ))
             }
         }
+    }
+}
+
+/// As the transport of an async client. A streamed body (an upload) is read whole first, so it
+/// is recorded as sent.
+impl HttpTransport for ScriptedTransport {
+    async fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError> {
+        let (parts, body) = request.into_parts();
+        let body = body.collect().await?;
+        self.answer(http::Request::from_parts(parts, body), options)
+    }
+}
+
+/// As the transport of a blocking client.
+impl BlockingTransport for ScriptedTransport {
+    fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError> {
+        let (parts, body) = request.into_parts();
+        let body = imagekit_core::runtime::block_on(body.collect())?;
+        self.answer(http::Request::from_parts(parts, body), options)
     }
 }
 
@@ -193,22 +213,16 @@ pub struct RecordedRequest {
     pub uri: Uri,
     /// The headers (the authorization header is marked sensitive, so `Debug` hides it).
     pub headers: HeaderMap,
-    /// The body.
+    /// The body (a streamed one read whole).
     pub body: Bytes,
-    /// The per-request options the client attached.
-    pub options: Option<RequestOptions>,
+    /// The per-request options the client gave the transport.
+    pub options: RequestOptions,
 }
 
-impl From<HttpRequest> for RecordedRequest {
-    fn from(request: HttpRequest) -> Self {
+impl RecordedRequest {
+    fn new(request: http::Request<Bytes>, options: RequestOptions) -> Self {
         let (parts, body) = request.into_parts();
-        Self {
-            options: parts.extensions.get::<RequestOptions>().cloned(),
-            method: parts.method,
-            uri: parts.uri,
-            headers: parts.headers,
-            body,
-        }
+        Self { options, method: parts.method, uri: parts.uri, headers: parts.headers, body }
     }
 }
 
@@ -249,6 +263,6 @@ impl RecordedRequest {
 
     /// The timeout the client asked this attempt to respect.
     pub fn timeout(&self) -> Option<Duration> {
-        self.options.as_ref()?.timeout
+        self.options.timeout
     }
 }

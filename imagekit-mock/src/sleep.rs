@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use imagekit_core::Sleep;
-use imagekit_core::transport::BoxFuture;
+use imagekit_core::runtime::BoxFuture;
 
 /// Returns at once from every sleep and records the durations asked for.
 ///

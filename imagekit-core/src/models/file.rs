@@ -148,6 +148,45 @@ pub struct File {
     pub extra: Map<String, Value>,
 }
 
+/// Accessors for the fields most code reads, so `file.version_id()` replaces
+/// `file.version_info.as_ref().and_then(|v| v.id.as_deref())`.
+impl File {
+    /// The file's id.
+    pub fn id(&self) -> Option<&str> {
+        self.file_id.as_deref()
+    }
+
+    /// The id of the version this object describes.
+    pub fn version_id(&self) -> Option<&str> {
+        self.version_info.as_ref()?.id.as_deref()
+    }
+
+    /// The name of the version this object describes, such as `Version 2`.
+    pub fn version_name(&self) -> Option<&str> {
+        self.version_info.as_ref()?.name.as_deref()
+    }
+
+    /// The file's path, e.g. `/images/shoe.jpg`.
+    pub fn path(&self) -> Option<&str> {
+        self.file_path.as_deref()
+    }
+
+    /// The file's URL.
+    pub fn url(&self) -> Option<&str> {
+        self.url.as_deref()
+    }
+
+    /// The tags, empty when the file has none.
+    pub fn tag_list(&self) -> &[String] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+
+    /// Whether this object describes a version rather than the current file.
+    pub fn is_version(&self) -> bool {
+        self.kind == Some(FileKind::FileVersion)
+    }
+}
+
 /// Which version a [`File`] object describes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]

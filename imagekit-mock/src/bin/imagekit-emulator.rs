@@ -61,7 +61,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("cannot listen on 127.0.0.1:{port}: {error}");
+            eprintln!("cannot listen on 127.0.0.1:{port}: {}", error.report());
             ExitCode::FAILURE
         }
     }

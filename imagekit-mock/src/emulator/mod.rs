@@ -62,8 +62,8 @@
 //! | `POST /__emulator/reset` | forget everything: files, folders, jobs, rules, counters, clock |
 //! | `GET /__emulator/health` | `{"status": "ok"}` |
 
+mod form;
 mod handlers;
-mod multipart;
 mod search;
 #[cfg(feature = "server")]
 mod server;
@@ -73,10 +73,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
 use http::{Method, StatusCode};
-use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+use imagekit_core::transport::{
+    BlockingTransport, HttpRequest, HttpResponse, HttpTransport, RequestOptions, TransportError,
+};
+use imagekit_core::{ApiError, Error, ResponseMeta};
 use serde_json::{Value, json};
 
-pub use multipart::UploadForm;
+pub use form::UploadForm;
 #[cfg(feature = "server")]
 pub use server::ServerHandle;
 
@@ -264,11 +267,11 @@ impl Emulator {
     /// Answers one request, as the API would. Only the path and query of the URI matter, so
     /// `https://api.imagekit.io/v1/...`, `https://upload.imagekit.io/api/v1/...` and
     /// `/v1/...` all work. Never panics, whatever the request.
-    pub fn handle(&self, request: HttpRequest) -> HttpResponse {
+    pub fn handle(&self, request: http::Request<Bytes>) -> HttpResponse {
         self.dispatch(request, true)
     }
 
-    fn dispatch(&self, request: HttpRequest, faults: bool) -> HttpResponse {
+    fn dispatch(&self, request: http::Request<Bytes>, faults: bool) -> HttpResponse {
         let (parts, body) = request.into_parts();
         let path = parts.uri.path().to_owned();
         let mut state = self.state();
@@ -361,21 +364,22 @@ impl Emulator {
     }
 
     /// Uploads `content` at `path` (`/folder/name.ext`) with `useUniqueFileName=false`: a new
-    /// file, or a new version of the file already there. Returns the file id, or the upload
-    /// API's answer when the upload failed.
-    pub fn seed_file(&self, path: &str, content: impl Into<Bytes>) -> Result<String, Box<HttpResponse>> {
+    /// file, or a new version of the file already there. Returns the file id; an upload the
+    /// API refused is its [`Error::Api`], so `?` works in tests that return the crate's errors.
+    pub fn seed_file(&self, path: &str, content: impl Into<Bytes>) -> Result<String, Error> {
         let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
         let form = UploadForm::new(name, content)
             .field("folder", if folder.is_empty() { "/" } else { folder })
             .field("useUniqueFileName", "false");
         let response = self.upload(form);
-        if response.status() != StatusCode::OK {
-            return Err(Box::new(response));
-        }
-        serde_json::from_slice::<Value>(response.body())
-            .ok()
-            .and_then(|v| v.get("fileId").and_then(Value::as_str).map(str::to_owned))
-            .ok_or_else(|| Box::new(response))
+        let file_id = (response.status() == StatusCode::OK)
+            .then(|| serde_json::from_slice::<Value>(response.body()).ok())
+            .flatten()
+            .and_then(|v| v.get("fileId").and_then(Value::as_str).map(str::to_owned));
+        file_id.ok_or_else(|| {
+            let (parts, body) = response.into_parts();
+            Error::Api(Box::new(ApiError::from_response(ResponseMeta::new(parts.status, parts.headers, body))))
+        })
     }
 
     /// Sets the AI tags of a file's current version, as an auto-tagging extension would
@@ -401,9 +405,20 @@ impl Emulator {
     }
 }
 
-#[async_trait::async_trait]
+/// The emulator as the transport of an async client: no sockets, answered in place.
 impl HttpTransport for Emulator {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        Ok(self.handle(request))
+    async fn send(&self, request: HttpRequest, _: RequestOptions) -> Result<HttpResponse, TransportError> {
+        let (parts, body) = request.into_parts();
+        let body = body.collect().await?;
+        Ok(self.handle(http::Request::from_parts(parts, body)))
+    }
+}
+
+/// The emulator as the transport of a blocking client.
+impl BlockingTransport for Emulator {
+    fn send(&self, request: HttpRequest, _: RequestOptions) -> Result<HttpResponse, TransportError> {
+        let (parts, body) = request.into_parts();
+        let body = imagekit_core::runtime::block_on(body.collect())?;
+        Ok(self.handle(http::Request::from_parts(parts, body)))
     }
 }

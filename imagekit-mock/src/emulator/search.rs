@@ -353,7 +353,7 @@ impl Query {
                 }
                 "path" => {
                     let folder =
-                        |v: &Literal| super::handlers::normalise_folder(&text_of(v)).unwrap_or_default();
+                        |v: &Literal| super::state::normalise_folder(&text_of(v)).unwrap_or_default();
                     let within = |v: &Literal| {
                         let root = folder(v);
                         item.folder == root

@@ -12,8 +12,26 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::sync::oneshot;
 
+use imagekit_core::{Error, TransportError, TransportErrorKind};
+
 use super::Emulator;
 use super::handlers;
+
+/// The emulator's server could not start (the address is taken, no socket could be made).
+#[derive(Debug)]
+struct ServerFailed(io::Error);
+
+impl std::fmt::Display for ServerFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the emulator's server could not start")
+    }
+}
+
+impl std::error::Error for ServerFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
 
 /// The largest request body the server reads (uploads included).
 const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
@@ -82,7 +100,13 @@ impl Emulator {
     /// // Client::builder().base_url(server.base_url()).upload_base_url(server.base_url())...
     /// server.shutdown();
     /// ```
-    pub fn serve(&self, addr: impl ToSocketAddrs) -> io::Result<ServerHandle> {
+    pub fn serve(&self, addr: impl ToSocketAddrs) -> Result<ServerHandle, Error> {
+        self.try_serve(addr).map_err(|e| {
+            Error::Transport(TransportError::new(TransportErrorKind::Other, ServerFailed(e)))
+        })
+    }
+
+    fn try_serve(&self, addr: impl ToSocketAddrs) -> io::Result<ServerHandle> {
         let listener = StdListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -104,7 +128,7 @@ impl Emulator {
     }
 
     /// Serves on a free port of 127.0.0.1; see [`ServerHandle::base_url`].
-    pub fn serve_on_free_port(&self) -> io::Result<ServerHandle> {
+    pub fn serve_on_free_port(&self) -> Result<ServerHandle, Error> {
         self.serve(("127.0.0.1", 0))
     }
 }

@@ -307,6 +307,19 @@ pub(crate) fn encode_path(path: &str) -> String {
     out
 }
 
+/// A folder path normalised to `""` (the root) or `/a/b`; `None` when invalid.
+pub(crate) fn normalise_folder(path: &str) -> Option<String> {
+    let mut out = String::new();
+    for segment in path.trim().split('/').filter(|s| !s.is_empty()) {
+        if segment == "." || segment == ".." || segment.chars().any(char::is_control) {
+            return None;
+        }
+        out.push('/');
+        out.push_str(segment);
+    }
+    Some(out)
+}
+
 /// `image` for image MIME types, else `non-image`.
 pub(crate) fn file_type(mime: &str) -> &'static str {
     if mime.starts_with("image/") { "image" } else { "non-image" }
@@ -329,34 +342,7 @@ pub(crate) fn sniff_mime(content: &[u8], file_name: &str) -> String {
     if content.len() >= 12 && &content[..4] == b"RIFF" && &content[8..12] == b"WEBP" {
         return "image/webp".to_owned();
     }
-    mime_from_name(file_name).to_owned()
-}
-
-/// The MIME type a file name's extension suggests.
-pub(crate) fn mime_from_name(name: &str) -> &'static str {
-    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
-    match extension.as_str() {
-        "jpg" | "jpeg" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "svg" => "image/svg+xml",
-        "bmp" => "image/bmp",
-        "tif" | "tiff" => "image/tiff",
-        "ico" => "image/x-icon",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mov" => "video/quicktime",
-        "mp3" => "audio/mpeg",
-        "pdf" => "application/pdf",
-        "json" => "application/json",
-        "txt" => "text/plain",
-        "css" => "text/css",
-        "js" => "application/javascript",
-        "html" | "htm" => "text/html",
-        _ => "application/octet-stream",
-    }
+    imagekit_core::upload::guess_content_type(file_name).to_owned()
 }
 
 /// Width, height and (PNG only) whether there is an alpha channel, read from the header of a

@@ -13,9 +13,9 @@ use imagekit_core::transport::HttpResponse;
 use serde_json::{Map, Value, json};
 
 use super::FaultRule;
-use super::multipart;
+use crate::multipart;
 use super::search::{self, Item};
-use super::state::{FileRecord, Job, State, Version, file_type, sniff_mime, unique_suffix};
+use super::state::{FileRecord, Job, State, Version, file_type, normalise_folder, sniff_mime, unique_suffix};
 
 /// The `help` text of every error answer.
 pub(crate) const HELP: &str = "For support kindly contact us at support@imagekit.io.";
@@ -252,19 +252,6 @@ fn string_list(map: &Map<String, Value>, name: &str) -> Result<Vec<String>, Http
         }
         Some(_) => Err(invalid(name)),
     }
-}
-
-/// A folder path normalised to `""` (the root) or `/a/b`; `None` when invalid.
-pub(crate) fn normalise_folder(path: &str) -> Option<String> {
-    let mut out = String::new();
-    for segment in path.trim().split('/').filter(|s| !s.is_empty()) {
-        if segment == "." || segment == ".." || segment.chars().any(char::is_control) {
-            return None;
-        }
-        out.push('/');
-        out.push_str(segment);
-    }
-    Some(out)
 }
 
 /// `(folder, name)` of a file path.

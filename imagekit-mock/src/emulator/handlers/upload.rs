@@ -4,19 +4,18 @@ use super::*;
 
 pub(super) fn upload(state: &mut State, api_version: &str, headers: &HeaderMap, body: &Bytes) -> Reply {
     let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let parts = multipart::boundary(content_type)
-        .and_then(|boundary| multipart::parse(body, &boundary))
-        .ok_or_else(|| bad_request("Your request is not a valid multipart/form-data body."))?;
+    let parts = multipart::parse(content_type, body)
+        .map_err(|_| bad_request("Your request is not a valid multipart/form-data body."))?;
     let text = |name: &str| {
         parts
             .iter()
             .rev()
-            .find(|p| p.name == name && p.file_name.is_none())
+            .find(|p| p.name == name && p.filename.is_none())
             .map(|p| String::from_utf8_lossy(&p.data).into_owned())
     };
     let signed_fields: Vec<String> = parts
         .iter()
-        .filter(|p| p.file_name.is_none() && p.name != "file" && p.name != "token")
+        .filter(|p| p.filename.is_none() && p.name != "file" && p.name != "token")
         .map(|p| p.name.clone())
         .collect();
     check_upload_auth(state, api_version, headers, &text, &signed_fields)?;
@@ -165,7 +164,7 @@ pub(super) fn upload_json(state: &State, file: &FileRecord, version: &Version, f
 }
 
 pub(super) fn file_content(part: &multipart::Part) -> Result<Bytes, HttpResponse> {
-    if part.file_name.is_some() {
+    if part.filename.is_some() {
         return Ok(part.data.clone());
     }
     let text = String::from_utf8_lossy(&part.data).trim().to_owned();

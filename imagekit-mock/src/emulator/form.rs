@@ -1,82 +1,6 @@
-//! `multipart/form-data`: the parser the upload endpoints use, and [`UploadForm`], which builds
-//! an upload body the way the official SDKs encode it.
+//! [`UploadForm`]: an upload body built the way the official SDKs encode it.
 
 use bytes::Bytes;
-
-/// One part of a multipart body.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Part {
-    pub(crate) name: String,
-    pub(crate) file_name: Option<String>,
-    pub(crate) content_type: Option<String>,
-    pub(crate) data: Bytes,
-}
-
-/// The boundary of a `multipart/form-data` content type.
-pub(crate) fn boundary(content_type: &str) -> Option<String> {
-    let mut params = content_type.split(';');
-    let essence = params.next()?.trim();
-    if !essence.eq_ignore_ascii_case("multipart/form-data") {
-        return None;
-    }
-    params.find_map(|param| {
-        let (key, value) = param.split_once('=')?;
-        if !key.trim().eq_ignore_ascii_case("boundary") {
-            return None;
-        }
-        let value = value.trim().trim_matches('"');
-        (!value.is_empty() && value.len() <= 200).then(|| value.to_owned())
-    })
-}
-
-fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    if needle.is_empty() || from > haystack.len() {
-        return None;
-    }
-    haystack[from..].windows(needle.len()).position(|w| w == needle).map(|p| p + from)
-}
-
-/// Splits a multipart body into its parts; `None` when it is not well formed.
-pub(crate) fn parse(body: &Bytes, boundary: &str) -> Option<Vec<Part>> {
-    let delimiter = format!("--{boundary}");
-    let delimiter = delimiter.as_bytes();
-    let mut parts = Vec::new();
-    let mut at = find(body, delimiter, 0)? + delimiter.len();
-    loop {
-        if body[at..].starts_with(b"--") {
-            return Some(parts);
-        }
-        // Skip the line break after the delimiter.
-        at = find(body, b"\r\n", at)? + 2;
-        let headers_end = find(body, b"\r\n\r\n", at)?;
-        let headers = std::str::from_utf8(&body[at..headers_end]).ok()?;
-        let data_start = headers_end + 4;
-        let mut closing = b"\r\n".to_vec();
-        closing.extend_from_slice(delimiter);
-        let data_end = find(body, &closing, data_start)?;
-        let mut name = None;
-        let mut file_name = None;
-        let mut content_type = None;
-        for line in headers.split("\r\n") {
-            let Some((key, value)) = line.split_once(':') else { continue };
-            if key.trim().eq_ignore_ascii_case("content-disposition") {
-                for param in value.split(';').skip(1) {
-                    let Some((k, v)) = param.split_once('=') else { continue };
-                    let v = v.trim().trim_matches('"').to_owned();
-                    match k.trim().to_ascii_lowercase().as_str() {
-                        "name" => name = Some(v),
-                        "filename" => file_name = Some(v),
-                        _ => {}
-                    }
-                }
-            } else if key.trim().eq_ignore_ascii_case("content-type") {
-                content_type = Some(value.trim().to_owned());
-            }
-        }
-        parts.push(Part { name: name?, file_name, content_type, data: body.slice(data_start..data_end) });
-        at = data_end + closing.len();
-    }
-}
 
 /// An upload request body, encoded as the official SDKs send it: text fields as they are,
 /// lists joined with `,`, JSON values as JSON strings, booleans as `true` / `false`, and the
@@ -191,25 +115,16 @@ impl UploadForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::multipart::parse;
 
     #[test]
     fn round_trip() {
         let form = UploadForm::new("a.txt", &b"line1\r\nline2"[..]).field("folder", "/x").tags(&["a", "b"]);
-        let boundary = boundary(&form.content_type()).unwrap();
-        let parts = parse(&form.body(), &boundary).unwrap();
+        let parts = parse(&form.content_type(), &form.body()).unwrap();
         let names: Vec<_> = parts.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["fileName", "folder", "tags", "file"]);
-        assert_eq!(parts[3].file_name.as_deref(), Some("a.txt"));
+        assert_eq!(parts[3].filename.as_deref(), Some("a.txt"));
         assert_eq!(&parts[3].data[..], b"line1\r\nline2");
         assert_eq!(&parts[2].data[..], b"a,b");
-    }
-
-    #[test]
-    fn malformed_bodies_are_rejected() {
-        assert_eq!(boundary("application/json"), None);
-        assert_eq!(boundary("multipart/form-data; boundary=\"abc\"").as_deref(), Some("abc"));
-        assert!(parse(&Bytes::from_static(b"--abc\r\nno headers end"), "abc").is_none());
-        assert!(parse(&Bytes::from_static(b"nothing"), "abc").is_none());
-        assert_eq!(parse(&Bytes::from_static(b"--abc--\r\n"), "abc"), Some(vec![]));
     }
 }
