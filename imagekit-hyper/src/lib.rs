@@ -10,8 +10,8 @@
 //! ```
 //!
 //! The transport needs a Tokio runtime: it spawns connection tasks on the current one. It
-//! streams upload bodies (`send_streaming`), and [`upload`] has the sources that read files and
-//! Tokio readers without loading them in memory.
+//! streams upload bodies, and [`upload`] has the sources that read files and Tokio readers
+//! without loading them in memory.
 //!
 //! Features: `rustls-ring` (default) or `rustls-aws-lc-rs` choose the crypto provider, which is
 //! always passed to rustls explicitly (so another crate enabling the other provider cannot make
@@ -23,28 +23,15 @@
 #[cfg(not(any(feature = "rustls-ring", feature = "rustls-aws-lc-rs")))]
 compile_error!("imagekit-hyper needs a crypto provider: enable `rustls-ring` or `rustls-aws-lc-rs`");
 
-mod deadline;
 mod transport;
 pub mod upload;
 
 pub use transport::{HyperTransport, HyperTransportBuilder};
 
-use std::time::Duration;
 
-use imagekit_core::transport::BoxFuture;
-use imagekit_core::{Client, ClientBuilder, Error, Sleep};
+use imagekit_core::{Client, ClientBuilder, Error};
 
-/// Waits on the Tokio timer: what the client retries and times deadlines with.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TokioSleep;
-
-impl Sleep for TokioSleep {
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        Box::pin(tokio::time::sleep(duration))
-    }
-}
-
-/// A client builder with a default [`HyperTransport`] and [`TokioSleep`] (so retries are on);
+/// A client builder with a default [`HyperTransport`] that waits on the Tokio timer;
 /// add the private key and any settings, then `build()`.
 ///
 /// ```no_run
@@ -56,10 +43,10 @@ impl Sleep for TokioSleep {
 /// # Ok(()) }
 /// ```
 pub fn builder() -> Result<ClientBuilder, Error> {
-    Ok(Client::builder().transport(HyperTransport::new()?).sleeper(TokioSleep))
+    Ok(Client::builder().transport(HyperTransport::new()?).sleeper(tokio::time::sleep))
 }
 
-/// A client for `private_key` over a default [`HyperTransport`], retrying with [`TokioSleep`].
+/// A client for `private_key` over a default [`HyperTransport`], waiting on the Tokio timer.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), imagekit_core::Error> {
@@ -71,9 +58,9 @@ pub fn client(private_key: impl Into<String>) -> Result<Client, Error> {
     builder()?.private_key(private_key).build()
 }
 
-/// A client configured from the environment over a default [`HyperTransport`], retrying with
-/// [`TokioSleep`]:
+/// A client configured from the environment over a default [`HyperTransport`], waiting on the
+/// Tokio timer:
 /// `IMAGEKIT_PRIVATE_KEY` (required), `IMAGEKIT_BASE_URL` and `IMAGEKIT_UPLOAD_BASE_URL`.
 pub fn from_env() -> Result<Client, Error> {
-    ClientBuilder::from_env().transport(HyperTransport::new()?).sleeper(TokioSleep).build()
+    ClientBuilder::from_env().transport(HyperTransport::new()?).sleeper(tokio::time::sleep).build()
 }

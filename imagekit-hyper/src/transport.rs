@@ -5,31 +5,31 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::deadline::Deadlines;
 use bytes::Bytes;
 use futures_core::Stream;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::BodyExt;
 use hyper::body::{Body as _, Frame, SizeHint};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::{Client as PooledClient, ResponseFuture};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use imagekit_core::transport::{
-    BoxError, BoxFuture, HttpRequest, HttpResponse, HttpTransport, RequestOptions, StreamingBody,
-    StreamingRequest, TransportError, TransportErrorKind,
+    BoxError, HttpRequest, HttpResponse, HttpTransport, RequestBody, RequestOptions, StreamingBody,
+    TransportError, TransportErrorKind,
 };
 
 type Connector = HttpsConnector<HttpConnector>;
+
 /// An [`HttpTransport`] over hyper 1: pooled keep-alive connections, rustls TLS, timeouts.
 ///
 /// Cheap to clone; clones share the connection pool. Needs a Tokio runtime.
 #[derive(Clone)]
 pub struct HyperTransport {
-    client: PooledClient<Connector, RequestBody>,
-    deadlines: Arc<Deadlines>,
+    client: PooledClient<Connector, Body>,
 }
 
 impl HyperTransport {
@@ -94,7 +94,8 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Refuse plain `http://` URLs (off by default so local servers work).
+    /// Refuse plain `http://` URLs (off by default so local servers work; the client refuses
+    /// `http://` to hosts that are not loopback in any case).
     pub fn https_only(mut self, https_only: bool) -> Self {
         self.https_only = https_only;
         self
@@ -129,12 +130,12 @@ impl HyperTransportBuilder {
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
             .build(connector);
-        Ok(HyperTransport { client, deadlines: Arc::default() })
+        Ok(HyperTransport { client })
     }
 }
 
 /// The crypto provider, chosen explicitly so rustls never falls back to a process default.
-fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
+pub(crate) fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
     #[cfg(feature = "rustls-aws-lc-rs")]
     return Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
@@ -162,44 +163,56 @@ fn with_default_roots(
     builder.map_err(|e| TransportError::new(TransportErrorKind::Other, e))
 }
 
-#[async_trait::async_trait]
 impl HttpTransport for HyperTransport {
-    async fn send(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let options = request.extensions_mut().remove::<RequestOptions>().unwrap_or_default();
-        self.exchange(request.map(|body| RequestBody::Buffered(Some(body))), options).await
-    }
-
-    /// Streams the body: each chunk is written as the connection takes it, so memory holds a
-    /// few chunks, never the whole body. Timeout and response cap as for `send`.
-    async fn send_streaming(&self, mut request: StreamingRequest) -> Result<HttpResponse, TransportError> {
-        let options = request.extensions_mut().remove::<RequestOptions>().unwrap_or_default();
-        self.exchange(request.map(RequestBody::Streamed), options).await
-    }
-
-    // The options are taken as given, so requests carry no extensions map; and the exchange's
-    // future is boxed as it is, without an `async` wrapper holding a second copy of the request.
-    fn send_with<'a>(
-        &'a self,
+    /// Streams a streamed body: each chunk is written as the connection takes it, so memory
+    /// holds a few chunks, never the whole body.
+    fn send(
+        &self,
         request: HttpRequest,
         options: RequestOptions,
-    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
-        Box::pin(self.exchange(request.map(|body| RequestBody::Buffered(Some(body))), options))
-    }
-
-    fn send_streaming_with<'a>(
-        &'a self,
-        request: StreamingRequest,
-        options: RequestOptions,
-    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
-        Box::pin(self.exchange(request.map(RequestBody::Streamed), options))
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send {
+        let cap = options.max_response_bytes.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
+        let progress = options.idle_timeout.map(|idle| Arc::new(Progress::new(idle)));
+        let request = request.map(|body| Body::new(body, progress.clone()));
+        // Handed to the pool now: the pool's future holds the request, so ours need not.
+        let responding = self.client.request(request);
+        async move {
+            let receiving =
+                WatchIdle { work: receive(responding, cap, progress.clone()), progress, timer: None };
+            match options.timeout {
+                Some(limit) => tokio::time::timeout(limit, receiving).await.unwrap_or_else(|_| {
+                    Err(TransportError::with_message(
+                        TransportErrorKind::Timeout,
+                        format!("no complete answer within {} ms", limit.as_millis()),
+                    ))
+                }),
+                None => receiving.await,
+            }
+        }
     }
 }
 
 /// What the pooled client sends: a body in memory, or a streamed one of exactly its length.
 /// An enum rather than a boxed body, so a request costs no allocation for it.
-enum RequestBody {
-    Buffered(Option<Bytes>),
+enum BodyKind {
+    Full(Option<Bytes>),
     Streamed(StreamingBody),
+}
+
+/// A request body, noting each chunk taken as progress when an idle timeout watches it.
+struct Body {
+    kind: BodyKind,
+    progress: Option<Arc<Progress>>,
+}
+
+impl Body {
+    fn new(body: RequestBody, progress: Option<Arc<Progress>>) -> Self {
+        let kind = match body {
+            RequestBody::Full(bytes) => BodyKind::Full(Some(bytes)),
+            RequestBody::Stream(stream) => BodyKind::Streamed(stream),
+        };
+        Self { kind, progress }
+    }
 }
 
 /// A failure of the request body's source, marked so it is classified as such.
@@ -208,7 +221,7 @@ struct SourceFailed(std::io::Error);
 
 impl fmt::Display for SourceFailed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "reading the request body failed: {}", self.0)
+        f.write_str("reading the request body failed")
     }
 }
 
@@ -218,70 +231,120 @@ impl StdError for SourceFailed {
     }
 }
 
-impl hyper::body::Body for RequestBody {
+impl hyper::body::Body for Body {
     type Data = Bytes;
     type Error = BoxError;
 
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
-        match self.get_mut() {
-            Self::Buffered(bytes) => {
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.get_mut();
+        let frame = match &mut this.kind {
+            BodyKind::Full(bytes) => {
                 Poll::Ready(bytes.take().filter(|b| !b.is_empty()).map(|b| Ok(Frame::data(b))))
             }
-            Self::Streamed(stream) => match Pin::new(stream).poll_next(cx) {
+            BodyKind::Streamed(stream) => match Pin::new(stream).poll_next(cx) {
                 Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(Frame::data(chunk)))),
-                Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(Box::new(SourceFailed(error))))),
+                Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(Box::new(SourceFailed(error)) as BoxError))),
                 Poll::Ready(None) => Poll::Ready(None),
                 Poll::Pending => Poll::Pending,
             },
+        };
+        if let (Poll::Ready(Some(Ok(_))), Some(progress)) = (&frame, &this.progress) {
+            progress.note();
         }
+        frame
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, Self::Buffered(bytes) if bytes.as_ref().is_none_or(Bytes::is_empty))
+        matches!(&self.kind, BodyKind::Full(bytes) if bytes.as_ref().is_none_or(Bytes::is_empty))
     }
 
     fn size_hint(&self) -> SizeHint {
-        match self {
-            Self::Buffered(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
-            Self::Streamed(stream) => SizeHint::with_exact(stream.length()),
+        match &self.kind {
+            BodyKind::Full(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            BodyKind::Streamed(stream) => SizeHint::with_exact(stream.length()),
         }
     }
 }
 
-impl HyperTransport {
-    /// Hands the request to the pool now, and returns the future of its answer. The pool's
-    /// future holds the request, so this future need not.
-    fn exchange(
-        &self,
-        request: http::Request<RequestBody>,
-        options: RequestOptions,
-    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send + '_ {
-        let cap = options.max_response_bytes.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
-        let responding = self.client.request(request);
-        async move {
-            // Built in the arm that awaits it: a local awaited in both arms is kept twice.
-            match options.timeout {
-                Some(limit) => {
-                    self.deadlines.run(limit, receive(responding, cap)).await.unwrap_or_else(|| {
-                        Err(TransportError::with_message(
-                            TransportErrorKind::Timeout,
-                            format!("no complete answer within {} ms", limit.as_millis()),
-                        ))
-                    })
-                }
-                None => receive(responding, cap).await,
+/// When an exchange last made progress: a chunk of the body taken by the connection, the
+/// answer's head, a chunk of the answer's body.
+struct Progress {
+    idle: Duration,
+    start: Instant,
+    /// Milliseconds from `start` to the last progress.
+    last_ms: AtomicU64,
+}
+
+impl Progress {
+    fn new(idle: Duration) -> Self {
+        Self { idle, start: Instant::now(), last_ms: AtomicU64::new(0) }
+    }
+
+    fn note(&self) {
+        let ms = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// When the exchange counts as stalled unless it progresses before.
+    fn stalls_at(&self) -> Instant {
+        self.start + Duration::from_millis(self.last_ms.load(Ordering::Relaxed)) + self.idle
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// Runs the exchange, ending it with a timeout when it goes idle without progress (when
+    /// there is a [`Progress`] to watch; otherwise it is the exchange alone).
+    struct WatchIdle<F> {
+        #[pin]
+        work: F,
+        progress: Option<Arc<Progress>>,
+        timer: Option<Pin<Box<tokio::time::Sleep>>>,
+    }
+}
+
+impl<F: Future<Output = Result<HttpResponse, TransportError>>> Future for WatchIdle<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(done) = this.work.poll(cx) {
+            return Poll::Ready(done);
+        }
+        let Some(progress) = this.progress.as_ref() else { return Poll::Pending };
+        loop {
+            let stalls_at = tokio::time::Instant::from_std(progress.stalls_at());
+            let timer = this.timer.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(stalls_at)));
+            if timer.deadline() != stalls_at {
+                timer.as_mut().reset(stalls_at);
+            }
+            if timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            // The timer fired: unless progress came meanwhile, the exchange stalled.
+            if progress.stalls_at() <= Instant::now() {
+                return Poll::Ready(Err(TransportError::with_message(
+                    TransportErrorKind::Timeout,
+                    format!("no progress for {} ms (the upload idle timeout)", progress.idle.as_millis()),
+                )));
             }
         }
     }
 }
 
 /// Waits for the answer and reads it whole, up to `cap` bytes of body.
-async fn receive(responding: ResponseFuture, cap: usize) -> Result<HttpResponse, TransportError> {
+async fn receive(
+    responding: ResponseFuture,
+    cap: usize,
+    progress: Option<Arc<Progress>>,
+) -> Result<HttpResponse, TransportError> {
     let response = responding.await.map_err(classify)?;
-    let (parts, body) = response.into_parts();
+    let note = || {
+        if let Some(progress) = &progress {
+            progress.note();
+        }
+    };
+    note();
+    let (parts, mut body) = response.into_parts();
     let too_large = || {
         TransportError::with_message(
             TransportErrorKind::BodyTooLarge,
@@ -294,10 +357,32 @@ async fn receive(responding: ResponseFuture, cap: usize) -> Result<HttpResponse,
     if body.size_hint().lower() > cap as u64 {
         return Err(too_large());
     }
-    let body = match Limited::new(body, cap).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => return Err(too_large()),
-        Err(error) => return Err(classify_boxed(error)),
+    // The usual answer is one frame: it is kept as it came, without a copy.
+    let (mut first, mut joined): (Option<Bytes>, Option<bytes::BytesMut>) = (None, None);
+    let mut length = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(classify)?;
+        note();
+        let Ok(data) = frame.into_data() else { continue };
+        length = length.saturating_add(data.len());
+        if length > cap {
+            return Err(too_large());
+        }
+        match (&mut first, &mut joined) {
+            (None, None) => first = Some(data),
+            (_, Some(joined)) => joined.extend_from_slice(&data),
+            (Some(head), None) => {
+                let mut buffer = bytes::BytesMut::with_capacity(head.len() + data.len());
+                buffer.extend_from_slice(head);
+                buffer.extend_from_slice(&data);
+                joined = Some(buffer);
+            }
+        }
+    }
+    let body = match (first, joined) {
+        (_, Some(joined)) => joined.freeze(),
+        (Some(first), None) => first,
+        (None, None) => Bytes::new(),
     };
     Ok(HttpResponse::from_parts(parts, body))
 }
@@ -311,16 +396,14 @@ where
     TransportError::new(kind, error)
 }
 
-fn classify_boxed(error: Box<dyn StdError + Send + Sync>) -> TransportError {
-    let kind = kind_of(&*error);
-    TransportError::new(kind, error)
-}
-
 fn kind_of(error: &(dyn StdError + 'static)) -> TransportErrorKind {
     let mut cause: Option<&(dyn StdError + 'static)> = Some(error);
     while let Some(e) = cause {
         if e.is::<SourceFailed>() {
             return TransportErrorKind::BodySource;
+        }
+        if is_tls_failure(e) {
+            return TransportErrorKind::Tls;
         }
         cause = e.source();
     }
@@ -351,4 +434,16 @@ fn kind_of(error: &(dyn StdError + 'static)) -> TransportErrorKind {
         cause = e.source();
     }
     TransportErrorKind::Other
+}
+
+/// Whether `error` is rustls refusing the server (a certificate it cannot trust). The rustls
+/// error travels inside an `io::Error`, whose `source` skips it, so the inner error is looked at.
+fn is_tls_failure(error: &(dyn StdError + 'static)) -> bool {
+    if error.is::<rustls::Error>() {
+        return true;
+    }
+    error
+        .downcast_ref::<std::io::Error>()
+        .and_then(std::io::Error::get_ref)
+        .is_some_and(|inner| inner.is::<rustls::Error>())
 }

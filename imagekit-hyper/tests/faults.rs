@@ -389,18 +389,20 @@ async fn with_default_settings_two_500s_then_success_and_409_at_once() {
     assert!(server.connections.load(Ordering::SeqCst) <= 1);
 }
 
-/// Driving an operation by hand (`to_http_request`, then `send`) keeps the per-request options
-/// it carries in its extensions: the timeout and the body cap hold as they do for the client.
+/// Driving an operation by hand (`to_request`, then `send` with `request_options`): the
+/// timeout and the body cap hold as they do for the client.
 #[tokio::test]
-async fn options_in_the_extensions_hold_for_a_request_sent_by_hand() {
+async fn request_options_hold_for_a_request_sent_by_hand() {
     use imagekit_core::HttpTransport as _;
     let transport = imagekit_hyper::HyperTransport::new().unwrap();
     let server = serve(vec![Fault::Slow(Duration::from_secs(3))]).await;
     let api = client(&server);
     let operation = api.files().versions().get(fixtures::FILE_ID, fixtures::VERSION_2_ID).into_operation();
-    let request = operation.unwrap().to_http_request(&api, Some(200 * MS)).unwrap();
+    let operation = operation.unwrap();
+    let request = operation.to_request(api.config()).unwrap();
+    let options = operation.request_options(api.config(), Some(200 * MS));
     let started = std::time::Instant::now();
-    let outcome = tokio::time::timeout(Duration::from_secs(10), transport.send(request)).await.unwrap();
+    let outcome = tokio::time::timeout(Duration::from_secs(10), transport.send(request, options)).await.unwrap();
     assert_eq!(outcome.unwrap_err().kind(), TransportErrorKind::Timeout);
     assert!(started.elapsed() < Duration::from_secs(2), "cut at 200 ms, not after the 3 s wait");
 
@@ -408,7 +410,9 @@ async fn options_in_the_extensions_hold_for_a_request_sent_by_hand() {
     let server = serve(vec![endless]).await;
     let api = client(&server);
     let operation = api.files().versions().get(fixtures::FILE_ID, fixtures::VERSION_2_ID).into_operation();
-    let request = operation.unwrap().to_http_request(&api, None).unwrap();
-    let outcome = tokio::time::timeout(Duration::from_secs(10), transport.send(request)).await.unwrap();
+    let operation = operation.unwrap();
+    let request = operation.to_request(api.config()).unwrap();
+    let options = operation.request_options(api.config(), None);
+    let outcome = tokio::time::timeout(Duration::from_secs(10), transport.send(request, options)).await.unwrap();
     assert_eq!(outcome.unwrap_err().kind(), TransportErrorKind::BodyTooLarge, "the client's 64 KiB cap");
 }
