@@ -5,17 +5,17 @@ use imagekit_core::models::{
     Asset, AssetSort, AssetType, CustomMetadataFieldSchema, CustomMetadataFieldType, Extension,
     ExtensionName, FileTypeFilter, JobStatus, UrlRewriter, UrlRewriterType,
 };
-use imagekit_core::resources::accounts::{OriginRequest, UrlEndpointRequest};
+use imagekit_core::resources::accounts::{CreateOrigin, CreateUrlEndpoint};
 use imagekit_core::resources::assets::ListAssets;
 use imagekit_core::resources::custom_metadata_fields::{
-    CreateCustomMetadataField, ListCustomMetadataFields, SchemaUpdate, UpdateCustomMetadataField,
+    CreateCustomMetadataField, ListCustomMetadataFields, UpdateCustomMetadataField, UpdateFieldSchema,
 };
 use imagekit_core::resources::files::{
-    CopyFile, FileUpdate, MoveFile, PublishUpdate, RemoveAiTags, RenameFile,
+    CopyFile, MoveFile, RemoveAiTags, RenameFile, UpdateFileDetails, UpdateFilePublication,
 };
 use imagekit_core::resources::folders::{CopyFolder, MoveFolder, RenameFolder};
 use imagekit_core::resources::saved_extensions::{CreateSavedExtension, UpdateSavedExtension};
-use imagekit_core::transport::BoxFuture;
+use imagekit_core::runtime::BoxFuture;
 use imagekit_core::upload::{PostTransformation, ResponseField, UploadSource, UploadTransformation};
 use imagekit_core::{Client, Error, UploadCall};
 use serde_json::json;
@@ -73,7 +73,7 @@ pub const MULTIPART_AS_STRING: &[&str] =
     &["tags", "responseFields", "extensions", "customMetadata", "transformation"];
 
 /// Every upload field set, with realistic values.
-fn every_field(call: UploadCall<'_>) -> UploadCall<'_> {
+fn every_field(call: UploadCall) -> UploadCall {
     let mut metadata = serde_json::Map::new();
     metadata.insert("brand".into(), json!("Acme"));
     metadata.insert("color".into(), json!("red"));
@@ -98,7 +98,7 @@ fn every_field(call: UploadCall<'_>) -> UploadCall<'_> {
 }
 
 /// Every upload field but those in [`MULTIPART_AS_STRING`]: what Prism can validate cleanly.
-fn scalar_fields(call: UploadCall<'_>) -> UploadCall<'_> {
+fn scalar_fields(call: UploadCall) -> UploadCall {
     call.use_unique_file_name(false)
         .folder("/catalog/shoes")
         .is_private_file(false)
@@ -185,7 +185,7 @@ pub fn cases() -> Vec<Case> {
         }),
         case("get-file-details", |c| async move { c.files().get(FILE_ID).await.map(drop) }),
         case("update-file-details", |c| async move {
-            let update = FileUpdate::new()
+            let update = UpdateFileDetails::new()
                 .tags(["sneaker", "summer-sale"])
                 .custom_coordinates("10,10,400,300")
                 .custom_metadata("sku", "SNK-42")
@@ -196,7 +196,10 @@ pub fn cases() -> Vec<Case> {
             c.files().update(FILE_ID, update).await.map(drop)
         }),
         case("update-file-details", |c| async move {
-            c.files().update(FILE_ID, PublishUpdate::new(false).include_file_versions(true)).await.map(drop)
+            c.files()
+                .update(FILE_ID, UpdateFilePublication::new(false).include_file_versions(true))
+                .await
+                .map(drop)
         }),
         case("delete-file", |c| async move { c.files().delete(FILE_ID).await }),
         case("copy-file", |c| async move {
@@ -332,7 +335,7 @@ pub fn cases() -> Vec<Case> {
         case("update-existing-field", |c| async move {
             let params = UpdateCustomMetadataField::new()
                 .label("Shoe size")
-                .schema(SchemaUpdate::new().min_value(35).max_value(48).is_value_required(true));
+                .schema(UpdateFieldSchema::new().min_value(35).max_value(48).is_value_required(true));
             c.custom_metadata_fields().update(FIELD_ID, params).await.map(drop)
         }),
         case("delete-a-field", |c| async move { c.custom_metadata_fields().delete(FIELD_ID).await }),
@@ -355,18 +358,14 @@ pub fn cases() -> Vec<Case> {
         ),
         case("list-origins", |c| async move { c.accounts().origins().list().await.map(drop) }),
         case("create-origin", |c| async move {
-            let origin = OriginRequest::s3(
-                "Product images",
-                "shop-products",
-                "AKIAEXAMPLEKEY01",
-                "example-secret-key",
-            )
-            .prefix("originals");
+            let origin =
+                CreateOrigin::s3("Product images", "shop-products", "AKIAEXAMPLEKEY01", "example-secret-key")
+                    .prefix("originals");
             c.accounts().origins().create(origin).await.map(drop)
         }),
         case("get-origin", |c| async move { c.accounts().origins().get(ORIGIN_ID).await.map(drop) }),
         case("update-origin", |c| async move {
-            let origin = OriginRequest::web_folder("Shop web folder", "https://shop.example.com/media")
+            let origin = CreateOrigin::web_folder("Shop web folder", "https://shop.example.com/media")
                 .forward_host_header_to_origin(false);
             c.accounts().origins().update(ORIGIN_ID, origin).await.map(drop)
         }),
@@ -374,14 +373,14 @@ pub fn cases() -> Vec<Case> {
         case("list-url-endpoints", |c| async move { c.accounts().url_endpoints().list().await.map(drop) }),
         case("create-url-endpoint", |c| async move {
             let endpoint =
-                UrlEndpointRequest::new("Product images").url_prefix("products").origins([ORIGIN_ID]);
+                CreateUrlEndpoint::new("Product images").url_prefix("products").origins([ORIGIN_ID]);
             c.accounts().url_endpoints().create(endpoint).await.map(drop)
         }),
         case("get-url-endpoint", |c| async move {
             c.accounts().url_endpoints().get(URL_ENDPOINT_ID).await.map(drop)
         }),
         case("update-url-endpoint", |c| async move {
-            let endpoint = UrlEndpointRequest::new("Product images, Imgix URLs")
+            let endpoint = CreateUrlEndpoint::new("Product images, Imgix URLs")
                 .url_prefix("products")
                 .origins([ORIGIN_ID])
                 .url_rewriter(UrlRewriter::new(UrlRewriterType::Imgix));

@@ -2,9 +2,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use imagekit_core::transport::{
-    HttpRequest, HttpResponse, HttpTransport, RequestOptions, StreamingRequest, TransportError,
-};
+use imagekit_core::TransportError;
+use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestBody, RequestOptions};
 
 /// One exchange as the suite judges it.
 #[derive(Clone, Debug)]
@@ -56,35 +55,34 @@ impl<T> CheckingTransport<T> {
     }
 }
 
-#[async_trait::async_trait]
 impl<T: HttpTransport> HttpTransport for CheckingTransport<T> {
-    async fn send(&self, mut request: HttpRequest) -> Result<HttpResponse, TransportError> {
+    /// Uploads pass through as streams, so the inner transport's streaming path is what is checked.
+    async fn send(
+        &self,
+        mut request: HttpRequest,
+        options: RequestOptions,
+    ) -> Result<HttpResponse, TransportError> {
         let prefer = *self.prefer.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(status) = prefer {
             if let Ok(value) = http::HeaderValue::from_str(&format!("code={status}")) {
                 request.headers_mut().insert("prefer", value);
             }
         }
-        let operation = request.extensions().get::<RequestOptions>().map(|o| o.operation).unwrap_or("?");
+        let operation = options.operation;
         let described = format!("{} {}", request.method(), request.uri());
-        let json_body = !request.body().is_empty()
-            && request.headers().get(http::header::CONTENT_TYPE).is_some_and(|v| v == "application/json");
-        let mut response = self.inner.send(request).await?;
+        // A multipart form stands where a JSON body would: the body check applies to it too.
+        let has_body = request.body().length() > 0;
+        let json_body = has_body
+            && (matches!(request.body(), RequestBody::Stream(_))
+                || request
+                    .headers()
+                    .get(http::header::CONTENT_TYPE)
+                    .is_some_and(|v| v == "application/json"));
+        let mut response = self.inner.send(request, options).await?;
         self.record(operation, described, &response, json_body);
         if operation == "list-file-versions" {
             unnest_list_example(&mut response);
         }
-        Ok(response)
-    }
-
-    /// Uploads: passed on to the inner transport's own streaming path (hyper streams the body).
-    async fn send_streaming(&self, request: StreamingRequest) -> Result<HttpResponse, TransportError> {
-        let operation = request.extensions().get::<RequestOptions>().map(|o| o.operation).unwrap_or("?");
-        let described = format!("{} {}", request.method(), request.uri());
-        // A multipart form stands where the JSON body would: the body check applies to it too.
-        let has_body = request.body().length() > 0;
-        let response = self.inner.send_streaming(request).await?;
-        self.record(operation, described, &response, has_body);
         Ok(response)
     }
 }

@@ -147,10 +147,13 @@ async fn run() -> Result<bool, String> {
     // below prove nothing.
     let canary = http::Request::builder()
         .uri(format!("{}/v1/files/{}/details", client.base_url(), "598821f949c0a938d57563bd"))
-        .body(bytes::Bytes::new())
+        .body(imagekit_core::transport::RequestBody::Full(bytes::Bytes::new()))
         .map_err(|e| e.to_string())?;
     use imagekit_core::transport::HttpTransport as _;
-    let answer = transport.send(canary).await.map_err(|e| format!("the canary request failed: {e}"))?;
+    let answer = transport
+        .send(canary, Default::default())
+        .await
+        .map_err(|e| format!("the canary request failed: {e}"))?;
     transport.take();
     if external_server_is_prism(&answer) {
         println!("ok    {:<28} a request without credentials is flagged", "(canary)");

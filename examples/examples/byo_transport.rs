@@ -11,24 +11,26 @@
 
 use std::process::ExitCode;
 
-use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
-use imagekit_core::{ClientBuilder, Error};
+use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestOptions};
+use imagekit_core::{ClientBuilder, Error, TransportError};
 
 // ---- the adapter: about twenty lines ----------------------------------------------------
 #[derive(Debug, Clone)]
 struct UreqTransport(ureq::Agent);
 
-#[async_trait::async_trait]
 impl HttpTransport for UreqTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+    async fn send(
+        &self,
+        request: HttpRequest,
+        options: RequestOptions,
+    ) -> Result<HttpResponse, TransportError> {
+        let (parts, body) = request.into_parts();
+        let body = body.collect().await?; // uploads too: this adapter does not stream
         let agent = self.0.clone();
         // ureq blocks, so run it off the async threads.
         let exchange = tokio::task::spawn_blocking(move || {
-            let timeout = request
-                .extensions()
-                .get::<imagekit_core::transport::RequestOptions>()
-                .and_then(|o| o.timeout);
-            let request = agent.configure_request(request.map(Vec::from)).timeout_global(timeout).build();
+            let request = http::Request::from_parts(parts, body.to_vec());
+            let request = agent.configure_request(request).timeout_global(options.timeout).build();
             let response = agent.run(request).map_err(|e| match e {
                 ureq::Error::Timeout(_) => TransportError::timeout(e),
                 ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => TransportError::connect(e),
@@ -49,16 +51,18 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Error> {
-    // Error statuses are answers the core reads, not failures of the transport.
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let online = std::env::var_os(imagekit_core::client::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
+    // The transport contract: error statuses are answers the core reads, not failures; and
+    // redirects are not followed (a followed redirect could carry the key elsewhere).
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let online = std::env::var_os(imagekit_core::config::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
     // Offline: the emulator's server (kept alive until the end) and the seeded file's id.
     let mut offline = None;
     let builder = if online {
         ClientBuilder::from_env()
     } else {
         let (emulator, file_id) = imagekit_examples::offline_emulator()?;
-        let server = emulator.serve_on_free_port().map_err(TransportError::io)?;
+        let server = emulator.serve_on_free_port()?;
         println!(
             "offline: IMAGEKIT_PRIVATE_KEY is not set, calling the ImageKit emulator on {}",
             server.base_url()

@@ -27,7 +27,7 @@ async fn run() -> Result<(), Error> {
     let over_http = args.iter().any(|a| a == "--over-http");
     let mut ids = args.iter().filter(|a| !a.starts_with("--")).cloned();
     let (file_id, version_id) = (ids.next(), ids.next());
-    let online = std::env::var_os(imagekit_core::client::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
+    let online = std::env::var_os(imagekit_core::config::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
     if !online {
         return tour(over_http).await;
     }

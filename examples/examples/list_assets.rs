@@ -26,7 +26,7 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Error> {
     let search = std::env::args().nth(1).unwrap_or_else(|| r#"name : "product-01""#.to_owned());
-    let online = std::env::var_os(imagekit_core::client::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
+    let online = std::env::var_os(imagekit_core::config::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
     let client = if online {
         let client = imagekit_hyper::from_env()?;
         println!("online: calling {}", client.base_url());

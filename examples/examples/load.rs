@@ -338,7 +338,7 @@ mod measure {
                 client,
                 base_url: base_url.into(),
                 authorization,
-                user_agent: HeaderValue::from_static(imagekit_core::client::DEFAULT_USER_AGENT),
+                user_agent: HeaderValue::from_static(imagekit_core::config::DEFAULT_USER_AGENT),
             })
         }
     }

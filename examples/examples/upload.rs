@@ -24,7 +24,7 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Error> {
     let path = std::env::args_os().nth(1).map(PathBuf::from);
-    let online = std::env::var_os(imagekit_core::client::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
+    let online = std::env::var_os(imagekit_core::config::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
     // Offline: the emulator and its server, alive until the end.
     let (mut emulator, mut _server) = (None, None);
     let (client, path) = if online {

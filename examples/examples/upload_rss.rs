@@ -13,26 +13,32 @@
 //! is that upload's own; where it cannot be reset the figures are cumulative, and say so.
 //! Linux only. Exits 1 if the 1 GiB upload peaks at 64 MiB or more.
 //!
-//! With `--buffered` the transport is wrapped so it only implements `send`, as a third-party
-//! transport might: the trait's default `send_streaming` then buffers each body, which shows
-//! what the figures measure (the 1 GiB upload then peaks above 1 GiB, and the run fails).
+//! With `--buffered` the transport is wrapped so it collects each body before sending, as a
+//! transport that cannot stream does: that shows what the figures measure (the 1 GiB upload
+//! then peaks above 1 GiB, and the run fails).
 
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::Instant;
 
+use imagekit_core::TransportError;
 use imagekit_core::models::UploadOutcome;
-use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, TransportError};
+use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestBody, RequestOptions};
 use imagekit_hyper::HyperTransport;
 
-/// Only `send`: the default `send_streaming` buffers.
+/// A transport that does not stream: it collects every body first, as a buffering adapter does.
 #[derive(Debug)]
 struct BufferingOnly(HyperTransport);
 
-#[async_trait::async_trait]
 impl HttpTransport for BufferingOnly {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        self.0.send(request).await
+    async fn send(
+        &self,
+        request: HttpRequest,
+        options: RequestOptions,
+    ) -> Result<HttpResponse, TransportError> {
+        let (parts, body) = request.into_parts();
+        let body = RequestBody::Full(body.collect().await?);
+        self.0.send(http::Request::from_parts(parts, body), options).await
     }
 }
 
@@ -147,13 +153,14 @@ fn benchmark() -> Result<bool, String> {
         let builder =
             if buffered { builder.transport(BufferingOnly(transport)) } else { builder.transport(transport) };
         builder
-            .sleeper(imagekit_hyper::TokioSleep)
+            .sleeper(tokio::time::sleep)
             .private_key(imagekit_examples::OFFLINE_KEY)
             .upload_base_url(&sink_url)
             .build()
     });
     let client = client.map_err(|e| e.to_string())?;
-    let mode = if buffered { "the trait's buffering default" } else { "imagekit-hyper's streaming" };
+    let mode =
+        if buffered { "a transport that collects the body first" } else { "imagekit-hyper's streaming" };
     println!(
         "upload_rss: {mode} send, sink in a child process on {sink_url}; baseline peak RSS {} KiB",
         status_kib("VmHWM:")?

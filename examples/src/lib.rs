@@ -15,12 +15,12 @@ use imagekit_mock::fixtures;
 /// The private key the offline examples use; it is not a real key.
 pub const OFFLINE_KEY: &str = "private_offline_example_key=";
 
-/// An example's exit: 0 on success; 1, with the error's message on stderr, on any error.
+/// An example's exit: 0 on success; 1, with the error and its causes on stderr, on any error.
 pub fn exit_code(outcome: Result<(), Error>) -> std::process::ExitCode {
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", error.report());
             std::process::ExitCode::FAILURE
         }
     }
@@ -37,19 +37,11 @@ pub const OFFLINE_FILE_PATH: &str = "/catalog/shoes/red-sneaker.jpg";
 /// id of that file.
 pub fn offline_emulator() -> Result<(Emulator, String), Error> {
     let emulator = Emulator::new(OFFLINE_KEY);
-    let seeded = |path: &str, content: Vec<u8>| {
-        emulator.seed_file(path, content).map_err(|answer| {
-            Error::invalid_input(
-                "offline library",
-                format!("the emulator refused {path}: {}", answer.status()),
-            )
-        })
-    };
     for n in 0..OFFLINE_CATALOG_SIZE {
-        seeded(&format!("/catalog/product-{n:03}.jpg"), vec![b'x'; 1000 + n * 10])?;
+        emulator.seed_file(&format!("/catalog/product-{n:03}.jpg"), vec![b'x'; 1000 + n * 10])?;
     }
-    let file_id = seeded(OFFLINE_FILE_PATH, b"first version".to_vec())?;
-    seeded(OFFLINE_FILE_PATH, b"second version".to_vec())?;
+    let file_id = emulator.seed_file(OFFLINE_FILE_PATH, b"first version".to_vec())?;
+    emulator.seed_file(OFFLINE_FILE_PATH, b"second version".to_vec())?;
     Ok((emulator, file_id))
 }
 

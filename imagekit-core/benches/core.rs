@@ -26,17 +26,15 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 use bytes::Bytes;
 use criterion::Criterion;
 use hmac::{Hmac, Mac};
 use http::header::{CONTENT_TYPE, HeaderValue};
 use imagekit_core::Client;
+use imagekit_core::TransportError;
 use imagekit_core::models::File;
-use imagekit_core::transport::{
-    BoxFuture, HttpRequest, HttpResponse, HttpTransport, RequestOptions, TransportError,
-};
+use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestBody, RequestOptions};
 use imagekit_mock::fixtures::{self, FILE_ID, VERSION_2_ID};
 
 // ---- a counting allocator ------------------------------------------------------------------
@@ -91,9 +89,8 @@ fn allocations<R>(iterations: u64, mut f: impl FnMut() -> R) -> (f64, f64) {
 #[derive(Debug)]
 struct NoTransport;
 
-#[async_trait::async_trait]
 impl HttpTransport for NoTransport {
-    async fn send(&self, _: HttpRequest) -> Result<HttpResponse, TransportError> {
+    async fn send(&self, _: HttpRequest, _: RequestOptions) -> Result<HttpResponse, TransportError> {
         unreachable!("benches do not send")
     }
 }
@@ -136,28 +133,20 @@ fn thousand_files() -> Bytes {
 struct InMemory(Bytes);
 
 impl InMemory {
-    fn answer(&self, request: &HttpRequest) -> HttpResponse {
+    fn answer<B>(&self, request: &http::Request<B>) -> HttpResponse {
         black_box(request);
         answer(self.0.clone())
     }
 }
 
-#[async_trait::async_trait]
 impl HttpTransport for InMemory {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        Ok(self.answer(&request))
-    }
-
-    // Takes the per-request options as a value, as imagekit-hyper does, rather than through
-    // the request's extensions (the default).
-    fn send_with<'a>(
-        &'a self,
+    async fn send(
+        &self,
         request: HttpRequest,
         options: RequestOptions,
-    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
+    ) -> Result<HttpResponse, TransportError> {
         black_box(options);
-        let answer = self.answer(&request);
-        Box::pin(std::future::ready(Ok(answer)))
+        Ok(self.answer(&request))
     }
 }
 
@@ -176,7 +165,7 @@ fn call_by_hand(transport: &InMemory, authorization: &HeaderValue) -> File {
         .header(http::header::AUTHORIZATION, authorization.clone())
         .header(http::header::USER_AGENT, HeaderValue::from_static(imagekit_core::config::DEFAULT_USER_AGENT))
         .header(http::header::ACCEPT, HeaderValue::from_static("application/json"))
-        .body(Bytes::new())
+        .body(RequestBody::Full(Bytes::new()))
         .expect("request");
     let response = transport.answer(&request);
     serde_json::from_slice::<File>(response.body()).expect("file")
@@ -195,7 +184,7 @@ fn in_memory() -> (Client, InMemory, HeaderValue) {
 
 fn build_request(client: &Client) -> HttpRequest {
     let operation = client.files().versions().get(FILE_ID, VERSION_2_ID).into_operation().expect("op");
-    operation.to_http_request(client, Some(Duration::from_secs(60))).expect("request")
+    operation.to_request(client.config()).expect("request")
 }
 
 const URL_ENDPOINT: &str = "https://ik.imagekit.io/demo_shop";
@@ -271,7 +260,7 @@ fn allocation_table() {
     rows.push(("request/describe_and_build", allocations(10_000, || build_request(&client))));
     rows.push((
         "request/build_only",
-        allocations(10_000, || get.to_http_request(&client, Some(Duration::from_secs(60))).expect("request")),
+        allocations(10_000, || get.to_request(client.config()).expect("request")),
     ));
     let (through, by_hand, authorization) = in_memory();
     rows.push(("call/through_client", allocations(10_000, || call_through_client(&through))));
@@ -319,7 +308,7 @@ fn benches(c: &mut Criterion) {
 
     c.bench_function("request/describe_and_build", |b| b.iter(|| build_request(black_box(&client))));
     c.bench_function("request/build_only", |b| {
-        b.iter(|| get.to_http_request(black_box(&client), Some(Duration::from_secs(60))).expect("request"))
+        b.iter(|| get.to_request(black_box(client.config())).expect("request"))
     });
     let (through, by_hand, authorization) = in_memory();
     c.bench_function("call/through_client", |b| b.iter(|| call_through_client(black_box(&through))));

@@ -68,7 +68,11 @@ impl Attempts {
 
     /// The call's final result, with a deletion's 404 after an ambiguous attempt marked as
     /// possibly done by that attempt.
-    pub(crate) fn finish<T, U>(&self, operation: &Operation<T>, result: Result<U, Error>) -> Result<U, Error> {
+    pub(crate) fn finish<T, U>(
+        &self,
+        operation: &Operation<T>,
+        result: Result<U, Error>,
+    ) -> Result<U, Error> {
         match result {
             Err(Error::Api(mut error))
                 if self.ambiguous
@@ -87,7 +91,9 @@ impl Attempts {
 /// an error status that does not say it did nothing).
 fn server_may_have_acted(outcome: &Result<HttpResponse, TransportError>) -> bool {
     match outcome {
-        Ok(response) => response.status().is_server_error() || response.status() == StatusCode::REQUEST_TIMEOUT,
+        Ok(response) => {
+            response.status().is_server_error() || response.status() == StatusCode::REQUEST_TIMEOUT
+        }
         Err(error) => matches!(error.kind(), TransportErrorKind::Timeout | TransportErrorKind::Io),
     }
 }

@@ -63,7 +63,11 @@ impl BlockingClient {
 
     /// Runs one operation with per-call settings and returns its value with the response's
     /// metadata: what every resource method does, for operations built by hand.
-    pub fn execute<T>(&self, operation: Operation<T>, options: &CallOptions) -> Result<ApiResponse<T>, Error> {
+    pub fn execute<T>(
+        &self,
+        operation: Operation<T>,
+        options: &CallOptions,
+    ) -> Result<ApiResponse<T>, Error> {
         self.run(Ok(operation), options, Operation::parse_with_meta)
     }
 

@@ -92,7 +92,8 @@ pub struct BodyReader {
 impl io::Read for BodyReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.chunk.is_empty() {
-            let next = crate::runtime::block_on(std::future::poll_fn(|cx| self.stream.as_mut().poll_next(cx)));
+            let next =
+                crate::runtime::block_on(std::future::poll_fn(|cx| self.stream.as_mut().poll_next(cx)));
             match next {
                 Some(chunk) => self.chunk = chunk?,
                 None => return Ok(0),

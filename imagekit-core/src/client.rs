@@ -95,7 +95,11 @@ impl CallOptions {
 impl CallDefaults {
     /// The timeout of one attempt of `operation`: the call's own, else the upload timeout for
     /// uploads, else the client's.
-    pub(crate) fn attempt_timeout<T>(&self, operation: &Operation<T>, options: &CallOptions) -> Option<Duration> {
+    pub(crate) fn attempt_timeout<T>(
+        &self,
+        operation: &Operation<T>,
+        options: &CallOptions,
+    ) -> Option<Duration> {
         match (options.timeout, operation.host()) {
             (Some(timeout), _) => Some(timeout),
             (None, Host::Upload) => Some(self.upload_timeout),

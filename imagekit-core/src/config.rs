@@ -107,7 +107,8 @@ impl ConfigFields {
         let authorization = authorization_header(&private_key)?;
         let user_agent = user_agent_header(self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT))?;
         let allow_http = self.allow_insecure_http;
-        let api_base = base_url("base_url", self.base_url.as_deref().unwrap_or(DEFAULT_API_BASE_URL), allow_http)?;
+        let api_base =
+            base_url("base_url", self.base_url.as_deref().unwrap_or(DEFAULT_API_BASE_URL), allow_http)?;
         let upload_base = base_url(
             "upload_base_url",
             self.upload_base_url.as_deref().unwrap_or(DEFAULT_UPLOAD_BASE_URL),
@@ -266,7 +267,8 @@ pub(crate) fn user_agent_header(user_agent: &str) -> Result<HeaderValue, Error> 
             "must be visible ASCII characters and spaces, and not empty",
         ));
     }
-    HeaderValue::from_str(user_agent).map_err(|_| Error::invalid_input("user_agent", "cannot be sent in a header"))
+    HeaderValue::from_str(user_agent)
+        .map_err(|_| Error::invalid_input("user_agent", "cannot be sent in a header"))
 }
 
 /// Checks a header a caller adds (a default or a per-call one): a valid name, a value of
@@ -286,20 +288,24 @@ pub(crate) fn extra_header(name: &str, value: &str) -> Result<(HeaderName, Heade
             format!("the value of {name} contains a control character"),
         ));
     }
-    let value = HeaderValue::from_str(value)
-        .map_err(|_| Error::invalid_input("header", format!("the value of {name} cannot be sent in a header")))?;
+    let value = HeaderValue::from_str(value).map_err(|_| {
+        Error::invalid_input("header", format!("the value of {name} cannot be sent in a header"))
+    })?;
     Ok((header, value))
 }
 
 /// Validates a base URL: `http` or `https`, a host, no credentials, query or fragment, and
 /// `https` unless the host is loopback or cleartext was allowed; a trailing `/` is dropped.
 pub(crate) fn base_url(setting: &'static str, url: &str, allow_http: bool) -> Result<String, Error> {
-    let invalid = |reason: &str| Error::invalid_input(setting, format!("{reason} (got {:?})", redact_userinfo(url)));
+    let invalid =
+        |reason: &str| Error::invalid_input(setting, format!("{reason} (got {:?})", redact_userinfo(url)));
     let trimmed = url.trim_end_matches('/');
     let uri: http::Uri = trimmed.parse().map_err(|_| invalid("is not a valid URL"))?;
     let Some(authority) = uri.authority() else { return Err(invalid("must name a host")) };
     if authority.as_str().contains('@') {
-        return Err(invalid("must not carry credentials (user:password@): the private key is the only credential"));
+        return Err(invalid(
+            "must not carry credentials (user:password@): the private key is the only credential",
+        ));
     }
     if authority.host().is_empty() {
         return Err(invalid("must name a host"));
@@ -379,11 +385,20 @@ mod tests {
 
     #[test]
     fn cleartext_is_refused_except_to_loopback_or_when_allowed() {
-        for url in ["http://localhost:8080", "http://127.0.0.1", "http://127.9.9.9:1", "http://[::1]:80", "http://a.localhost"] {
+        for url in [
+            "http://localhost:8080",
+            "http://127.0.0.1",
+            "http://127.9.9.9:1",
+            "http://[::1]:80",
+            "http://a.localhost",
+        ] {
             assert!(base_url("base_url", url, false).is_ok(), "{url}");
         }
         let refused = base_url("base_url", "http://api.imagekit.io", false).unwrap_err().to_string();
-        assert!(refused.contains("http://api.imagekit.io") && refused.contains("allow_insecure_http"), "{refused}");
+        assert!(
+            refused.contains("http://api.imagekit.io") && refused.contains("allow_insecure_http"),
+            "{refused}"
+        );
         for url in ["http://10.0.0.1", "http://localhost.example.com", "http://128.0.0.1"] {
             assert!(base_url("base_url", url, false).is_err(), "{url}");
         }

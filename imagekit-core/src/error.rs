@@ -462,7 +462,9 @@ impl fmt::Display for ApiError {
         write!(f, "ImageKit answered {}", self.status())?;
         match &self.message {
             Some(message) => write!(f, ": {}", Excerpt(message))?,
-            None if !self.body().is_empty() => write!(f, ": {}", Excerpt(&String::from_utf8_lossy(self.body())))?,
+            None if !self.body().is_empty() => {
+                write!(f, ": {}", Excerpt(&String::from_utf8_lossy(self.body())))?
+            }
             None => {}
         }
         if let Some(reason) = self.reason() {

@@ -6,8 +6,8 @@ use std::time::Duration;
 use crate::caller::Caller;
 use crate::error::Error;
 use crate::resources::handle::resource;
-use crate::upload::auth::{self, AuthenticationParameters};
 use crate::upload::UploadFile;
+use crate::upload::auth::{self, AuthenticationParameters};
 use crate::url::{SrcOptions, UrlBuilder, UrlError};
 
 resource! {

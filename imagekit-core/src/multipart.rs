@@ -347,7 +347,9 @@ fn random_boundary(random: Option<&dyn Random>) -> String {
 /// `type/subtype` with optional `; parameters`, in visible ASCII.
 fn is_media_type(value: &str) -> bool {
     let (essence, _params) = value.split_once(';').unwrap_or((value, ""));
-    let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
+    let token = |s: &str| {
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+    };
     let visible = value.bytes().all(|b| b == b' ' || b == b'\t' || b.is_ascii_graphic());
     visible && essence.trim().split_once('/').is_some_and(|(kind, sub)| token(kind) && token(sub))
 }

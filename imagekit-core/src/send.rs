@@ -222,7 +222,10 @@ impl<T, U> Run<T, U> {
     }
 
     /// Builds this attempt's request and hands it to the transport.
-    fn send_attempt(&mut self, span: &CallSpan) -> Result<BoxFuture<'static, Result<HttpResponse, TransportError>>, Error> {
+    fn send_attempt(
+        &mut self,
+        span: &CallSpan,
+    ) -> Result<BoxFuture<'static, Result<HttpResponse, TransportError>>, Error> {
         let inner = self.client.inner();
         span.attempt(self.attempts.retries_done + 1);
         let timeout = inner.defaults.attempt_timeout(&self.operation, &self.options);

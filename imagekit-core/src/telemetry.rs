@@ -102,8 +102,12 @@ pub(crate) fn request(operation: &'static str, request: &HttpRequest) -> Started
         }
         if tracing::enabled!(target: "imagekit", tracing::Level::TRACE) {
             match request.body().as_bytes() {
-                Some(body) => tracing::trace!(target: "imagekit", operation, body = %Body(body), "request body"),
-                None => tracing::trace!(target: "imagekit", operation, length = request.body().length(), "request body streamed"),
+                Some(body) => {
+                    tracing::trace!(target: "imagekit", operation, body = %Body(body), "request body")
+                }
+                None => {
+                    tracing::trace!(target: "imagekit", operation, length = request.body().length(), "request body streamed")
+                }
             }
         }
     }
@@ -183,7 +187,10 @@ impl std::fmt::Display for Headers<'_> {
             if i > 0 {
                 f.write_str("; ")?;
             }
-            if value.is_sensitive() || name == http::header::AUTHORIZATION || name == http::header::PROXY_AUTHORIZATION {
+            if value.is_sensitive()
+                || name == http::header::AUTHORIZATION
+                || name == http::header::PROXY_AUTHORIZATION
+            {
                 write!(f, "{name}: <redacted>")?;
             } else {
                 write!(f, "{name}: {}", crate::error::Excerpt(&String::from_utf8_lossy(value.as_bytes())))?;

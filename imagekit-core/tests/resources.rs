@@ -10,10 +10,10 @@ use imagekit_core::models::{
 use imagekit_core::resources::accounts::{CreateOrigin, CreateUrlEndpoint};
 use imagekit_core::resources::assets::ListAssets;
 use imagekit_core::resources::custom_metadata_fields::{
-    CreateCustomMetadataField, ListCustomMetadataFields, UpdateFieldSchema, UpdateCustomMetadataField,
+    CreateCustomMetadataField, ListCustomMetadataFields, UpdateCustomMetadataField, UpdateFieldSchema,
 };
 use imagekit_core::resources::files::{
-    CopyFile, UpdateFileDetails, MoveFile, UpdateFilePublication, RemoveAiTags, RenameFile,
+    CopyFile, MoveFile, RemoveAiTags, RenameFile, UpdateFileDetails, UpdateFilePublication,
 };
 use imagekit_core::resources::folders::{CopyFolder, MoveFolder, RenameFolder};
 use imagekit_core::resources::saved_extensions::{CreateSavedExtension, UpdateSavedExtension};
@@ -537,10 +537,7 @@ async fn origins_send_only_the_settings_of_their_kind() {
     c.accounts().origins().delete("o1").await.unwrap();
 
     for name in ["", "bad-name!", &"x".repeat(101)] {
-        assert_eq!(
-            invalid_field(c.accounts().origins().create(CreateOrigin::web_proxy(name)).await),
-            "name"
-        );
+        assert_eq!(invalid_field(c.accounts().origins().create(CreateOrigin::web_proxy(name)).await), "name");
     }
     transport.assert_all_consumed();
 }

@@ -181,7 +181,8 @@ async fn without_a_sleeper_the_default_timer_retries_and_keeps_deadlines() {
 #[cfg(not(feature = "default-timer"))]
 #[tokio::test]
 async fn without_any_timer_retries_and_deadlines_are_refused_not_dropped() {
-    let build = |b: imagekit_core::ClientBuilder| b.private_key("k").transport(ScriptedTransport::new()).build();
+    let build =
+        |b: imagekit_core::ClientBuilder| b.private_key("k").transport(ScriptedTransport::new()).build();
     let retries = build(Client::builder().retry_policy(RetryPolicy::default())).unwrap_err();
     assert!(retries.to_string().contains("sleeper"), "{retries}");
     let deadline = build(Client::builder().deadline(Some(MS))).unwrap_err();
@@ -232,7 +233,8 @@ impl HttpTransport for Hangs {
 
 #[tokio::test]
 async fn a_deadline_bounds_the_whole_call() {
-    let client = Client::builder().private_key("k").transport(Hangs).sleeper(tokio::time::sleep).build().unwrap();
+    let client =
+        Client::builder().private_key("k").transport(Hangs).sleeper(tokio::time::sleep).build().unwrap();
     let started = std::time::Instant::now();
     let error = client.files().get("f").deadline(100 * MS).await.unwrap_err();
     match error {

@@ -24,7 +24,7 @@ use imagekit_core::resources::assets::ListAssets;
 use imagekit_core::resources::custom_metadata_fields::{
     CreateCustomMetadataField, ListCustomMetadataFields, UpdateCustomMetadataField,
 };
-use imagekit_core::resources::files::{CopyFile, UpdateFileDetails, MoveFile, RenameFile};
+use imagekit_core::resources::files::{CopyFile, MoveFile, RenameFile, UpdateFileDetails};
 use imagekit_core::resources::folders::{CopyFolder, MoveFolder, RenameFolder};
 use imagekit_core::resources::saved_extensions::{CreateSavedExtension, UpdateSavedExtension};
 use imagekit_core::{Client, Error};

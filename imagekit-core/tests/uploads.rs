@@ -436,8 +436,7 @@ fn the_v2_token_is_an_hs256_jwt_over_the_fields() {
     const EXPECTED: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6InB1YmxpY19rZXlfdGVzdCJ9.\
         eyJmaWxlTmFtZSI6InNob2UuanBnIiwidXNlVW5pcXVlRmlsZU5hbWUiOiJmYWxzZSIsInRhZ3MiOiJhLGIiLCJmb2xkZXIiOiIvY2F0YWxvZyIsImlhdCI6MTcwMDAwMDAwMCwiZXhwIjoxNzAwMDAxODAwfQ.\
         g_5Jg07QaoymKWjrEYWRXL7lhPdjhw0ErMtbMarVtSE";
-    let params =
-        UploadFile::new("shoe.jpg").use_unique_file_name(false).tags(["a", "b"]).folder("/catalog");
+    let params = UploadFile::new("shoe.jpg").use_unique_file_name(false).tags(["a", "b"]).folder("/catalog");
     let jwt = imagekit_core::upload::auth::upload_v2_token(
         "private_key_test",
         "public_key_test",
@@ -453,11 +452,16 @@ fn the_v2_token_is_an_hs256_jwt_over_the_fields() {
         .clock(FixedClock(1_700_000_000))
         .build()
         .unwrap();
-    let from_client =
-        client.helper().upload_v2_token("public_key_test", &params, std::time::Duration::from_secs(1800)).unwrap();
+    let from_client = client
+        .helper()
+        .upload_v2_token("public_key_test", &params, std::time::Duration::from_secs(1800))
+        .unwrap();
     assert_eq!(from_client, EXPECTED);
     assert!(
-        client.helper().upload_v2_token("public_key_test", &params, std::time::Duration::from_secs(3600)).is_err()
+        client
+            .helper()
+            .upload_v2_token("public_key_test", &params, std::time::Duration::from_secs(3600))
+            .is_err()
     );
     assert!(client.helper().upload_v2_token("", &params, std::time::Duration::from_secs(60)).is_err());
 }

@@ -28,7 +28,6 @@ pub mod upload;
 
 pub use transport::{HyperTransport, HyperTransportBuilder};
 
-
 use imagekit_core::{Client, ClientBuilder, Error};
 
 /// A client builder with a default [`HyperTransport`] that waits on the Tokio timer;

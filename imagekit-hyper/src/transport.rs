@@ -235,7 +235,10 @@ impl hyper::body::Body for Body {
     type Data = Bytes;
     type Error = BoxError;
 
-    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.get_mut();
         let frame = match &mut this.kind {
             BodyKind::Full(bytes) => {
@@ -243,7 +246,9 @@ impl hyper::body::Body for Body {
             }
             BodyKind::Streamed(stream) => match Pin::new(stream).poll_next(cx) {
                 Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(Frame::data(chunk)))),
-                Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(Box::new(SourceFailed(error)) as BoxError))),
+                Poll::Ready(Some(Err(error))) => {
+                    Poll::Ready(Some(Err(Box::new(SourceFailed(error)) as BoxError)))
+                }
                 Poll::Ready(None) => Poll::Ready(None),
                 Poll::Pending => Poll::Pending,
             },

@@ -402,7 +402,8 @@ async fn request_options_hold_for_a_request_sent_by_hand() {
     let request = operation.to_request(api.config()).unwrap();
     let options = operation.request_options(api.config(), Some(200 * MS));
     let started = std::time::Instant::now();
-    let outcome = tokio::time::timeout(Duration::from_secs(10), transport.send(request, options)).await.unwrap();
+    let outcome =
+        tokio::time::timeout(Duration::from_secs(10), transport.send(request, options)).await.unwrap();
     assert_eq!(outcome.unwrap_err().kind(), TransportErrorKind::Timeout);
     assert!(started.elapsed() < Duration::from_secs(2), "cut at 200 ms, not after the 3 s wait");
 
@@ -413,6 +414,7 @@ async fn request_options_hold_for_a_request_sent_by_hand() {
     let operation = operation.unwrap();
     let request = operation.to_request(api.config()).unwrap();
     let options = operation.request_options(api.config(), None);
-    let outcome = tokio::time::timeout(Duration::from_secs(10), transport.send(request, options)).await.unwrap();
+    let outcome =
+        tokio::time::timeout(Duration::from_secs(10), transport.send(request, options)).await.unwrap();
     assert_eq!(outcome.unwrap_err().kind(), TransportErrorKind::BodyTooLarge, "the client's 64 KiB cap");
 }

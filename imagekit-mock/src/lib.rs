@@ -84,7 +84,11 @@ mockall::mock! {
 }
 
 impl HttpTransport for MockHttpTransport {
-    async fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError> {
+    async fn send(
+        &self,
+        request: HttpRequest,
+        options: RequestOptions,
+    ) -> Result<HttpResponse, TransportError> {
         let (parts, body) = request.into_parts();
         let body = body.collect().await?;
         BlockingTransport::send(self, http::Request::from_parts(parts, body.into()), options)

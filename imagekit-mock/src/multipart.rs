@@ -47,8 +47,8 @@ pub fn boundary(content_type: &str) -> Option<String> {
 
 /// Splits `body` into its parts, given the request's `Content-Type`.
 pub fn parse(content_type: &str, body: &Bytes) -> Result<Vec<Part>, String> {
-    let boundary =
-        boundary(content_type).ok_or_else(|| format!("not a form content type with a boundary: {content_type}"))?;
+    let boundary = boundary(content_type)
+        .ok_or_else(|| format!("not a form content type with a boundary: {content_type}"))?;
     parse_with_boundary(body, &boundary)
 }
 

@@ -138,7 +138,11 @@ impl fmt::Debug for ScriptedTransport {
 
 impl ScriptedTransport {
     /// Records a request (its body already read) and answers it from the script.
-    fn answer(&self, request: http::Request<Bytes>, options: RequestOptions) -> Result<HttpResponse, TransportError> {
+    fn answer(
+        &self,
+        request: http::Request<Bytes>,
+        options: RequestOptions,
+    ) -> Result<HttpResponse, TransportError> {
         let recorded = RecordedRequest::new(request, options);
         let mut state = self.state();
         let found = state.script.iter().position(|s| s.fits(&recorded.method, recorded.uri.path()));
@@ -162,7 +166,11 @@ impl ScriptedTransport {
 /// As the transport of an async client. A streamed body (an upload) is read whole first, so it
 /// is recorded as sent.
 impl HttpTransport for ScriptedTransport {
-    async fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError> {
+    async fn send(
+        &self,
+        request: HttpRequest,
+        options: RequestOptions,
+    ) -> Result<HttpResponse, TransportError> {
         let (parts, body) = request.into_parts();
         let body = body.collect().await?;
         self.answer(http::Request::from_parts(parts, body), options)

@@ -19,12 +19,15 @@ use serde_json::{Value, json};
 
 /// Sends one upload the way the integrator's tour will: a multipart request to
 /// `{upload_base}/api/v1/files/upload`.
-async fn upload(transport: &dyn HttpTransport, upload_base: &str, content: &[u8]) -> Value {
+async fn upload(transport: &impl HttpTransport, upload_base: &str, content: &[u8]) -> Value {
     let form = UploadForm::new("poster.png", content.to_vec())
         .field("folder", "/tour")
         .field("useUniqueFileName", "false")
         .tags(&["tour"]);
-    let response = transport.send(form.into_request(upload_base, KEY)).await.unwrap();
+    let response = transport
+        .send(form.into_request(upload_base, KEY).map(Into::into), Default::default())
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     serde_json::from_slice(response.body()).unwrap()
 }
@@ -48,7 +51,7 @@ fn line(file: &File) -> String {
 /// restore the older one, delete the now-old one, list again. Returns what it would print.
 async fn tour(
     client: &Client,
-    transport: &dyn HttpTransport,
+    transport: &impl HttpTransport,
     upload_base: &str,
 ) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
@@ -151,7 +154,10 @@ async fn faults_are_injected_over_http_through_the_admin_endpoint() {
         Some(&json!({"method": "GET", "pathPrefix": "/v1/files", "times": 2, "status": 500})),
     );
     *rule.uri_mut() = format!("{}/__emulator/faults", server.base_url()).parse().unwrap();
-    assert_eq!(transport.send(rule).await.unwrap().status(), StatusCode::CREATED);
+    assert_eq!(
+        transport.send(rule.map(Into::into), Default::default()).await.unwrap().status(),
+        StatusCode::CREATED
+    );
 
     let sleep = InstantSleep::new();
     let client = Client::builder()
@@ -168,7 +174,9 @@ async fn faults_are_injected_over_http_through_the_admin_endpoint() {
 
     let mut log = request(http::Method::GET, "/__emulator/requests", None);
     *log.uri_mut() = format!("{}/__emulator/requests", server.base_url()).parse().unwrap();
-    let log: Value = serde_json::from_slice(transport.send(log).await.unwrap().body()).unwrap();
+    let log: Value =
+        serde_json::from_slice(transport.send(log.map(Into::into), Default::default()).await.unwrap().body())
+            .unwrap();
     let seen: Vec<(u64, bool)> = log
         .as_array()
         .unwrap()
@@ -194,11 +202,14 @@ fn the_binary_serves_until_killed() {
     let status = runtime.block_on(async {
         let transport = HyperTransport::new().unwrap();
         let form = UploadForm::new("bin.txt", &b"from the binary"[..]);
-        let response = transport.send(form.into_request(&base_url, KEY)).await.unwrap();
+        let response = transport
+            .send(form.into_request(&base_url, KEY).map(Into::into), Default::default())
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let mut list = request(http::Method::GET, "/v1/files", None);
         *list.uri_mut() = format!("{base_url}/v1/files").parse().unwrap();
-        let response = transport.send(list).await.unwrap();
+        let response = transport.send(list.map(Into::into), Default::default()).await.unwrap();
         let body: Value = serde_json::from_slice(response.body()).unwrap();
         assert_eq!(body.as_array().unwrap().len(), 1);
         response.status()

@@ -4,10 +4,10 @@ use http::Method;
 use serde::Serialize;
 
 use crate::caller::Caller;
-use crate::resources::handle::resource;
 use crate::error::Error;
 use crate::models::{Origin, OriginType, UrlEndpoint, UrlRewriter, Usage, UsageAnalytics};
 use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::handle::resource;
 use crate::resources::handle::{check_count, check_not_empty};
 
 /// Usage date ranges must span less than this many days.
@@ -180,7 +180,9 @@ impl<C: Caller> Origins<C> {
     pub fn update(&self, id: &str, origin: UpdateOrigin) -> C::Call<Origin> {
         let op = origin_path(id).and_then(|p| {
             origin.check()?;
-            Operation::json("update-origin", Method::PUT, p).with_idempotency(Idempotency::Idempotent).json_body(&origin)
+            Operation::json("update-origin", Method::PUT, p)
+                .with_idempotency(Idempotency::Idempotent)
+                .json_body(&origin)
         });
         self.caller.call(op)
     }
@@ -189,8 +191,9 @@ impl<C: Caller> Origins<C> {
     ///
     /// `DELETE /v1/accounts/origins/{id}`
     pub fn delete(&self, id: &str) -> C::Call<()> {
-        let op = origin_path(id)
-            .map(|p| Operation::empty("delete-origin", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        let op = origin_path(id).map(|p| {
+            Operation::empty("delete-origin", Method::DELETE, p).with_idempotency(Idempotency::Deletion)
+        });
         self.caller.call(op)
     }
 }

@@ -27,10 +27,10 @@ use futures_core::Stream;
 use http::Method;
 
 use crate::caller::Caller;
-use crate::resources::handle::resource;
 use crate::error::Error;
 use crate::models::{Asset, AssetSort, AssetType, FileTypeFilter};
 use crate::operation::{ApiPath, Operation};
+use crate::resources::handle::resource;
 use crate::send::CallFuture;
 use std::future::Future;
 
@@ -138,7 +138,6 @@ impl<C: Caller> Assets<C> {
     pub fn list(&self, params: ListAssets) -> C::Call<Vec<Asset>> {
         self.caller.call(params.operation())
     }
-
 }
 
 /// Listing every match, on the async client.

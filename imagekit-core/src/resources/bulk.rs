@@ -7,10 +7,10 @@ use http::Method;
 use serde::Serialize;
 
 use crate::caller::Caller;
-use crate::resources::handle::resource;
 use crate::models::{BulkDeleteResult, BulkTagsResult};
 use crate::operation::{ApiPath, Idempotency, Operation};
 use crate::resources::handle::check_count;
+use crate::resources::handle::resource;
 
 /// At most this many files in one bulk delete.
 pub const MAX_DELETE_FILES: usize = 100;

@@ -4,10 +4,10 @@ use http::Method;
 use serde::Serialize;
 
 use crate::caller::Caller;
-use crate::resources::handle::resource;
 use crate::models::{PurgeRequest, PurgeStatus};
 use crate::operation::{ApiPath, Idempotency, Operation};
 use crate::resources::handle::check_not_empty;
+use crate::resources::handle::resource;
 
 resource! {
     /// Cache operations, from [`crate::Client::cache`].

@@ -5,10 +5,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::caller::Caller;
-use crate::resources::handle::resource;
 use crate::models::{CustomMetadataField, CustomMetadataFieldSchema};
 use crate::operation::{ApiPath, Idempotency, Operation};
 use crate::resources::handle::check_not_empty;
+use crate::resources::handle::resource;
 
 resource! {
     /// Custom metadata field operations, from [`crate::Client::custom_metadata_fields`].
@@ -47,12 +47,11 @@ impl<C: Caller> CustomMetadataFields<C> {
     ///
     /// `PATCH /v1/customMetadataFields/{id}`
     pub fn update(&self, id: &str, params: UpdateCustomMetadataField) -> C::Call<CustomMetadataField> {
-        let op = field_path(id)
-            .and_then(|p| {
-                Operation::json("update-existing-field", Method::PATCH, p)
-                    .with_idempotency(Idempotency::Idempotent)
-                    .json_body(&params)
-            });
+        let op = field_path(id).and_then(|p| {
+            Operation::json("update-existing-field", Method::PATCH, p)
+                .with_idempotency(Idempotency::Idempotent)
+                .json_body(&params)
+        });
         self.caller.call(op)
     }
 
@@ -60,8 +59,9 @@ impl<C: Caller> CustomMetadataFields<C> {
     ///
     /// `DELETE /v1/customMetadataFields/{id}`
     pub fn delete(&self, id: &str) -> C::Call<()> {
-        let op = field_path(id)
-            .map(|p| Operation::empty("delete-a-field", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        let op = field_path(id).map(|p| {
+            Operation::empty("delete-a-field", Method::DELETE, p).with_idempotency(Idempotency::Deletion)
+        });
         self.caller.call(op)
     }
 }

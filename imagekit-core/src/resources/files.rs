@@ -68,8 +68,9 @@ impl<C: Caller> Files<C> {
     ///
     /// `DELETE /v1/files/{fileId}`
     pub fn delete(&self, file_id: &str) -> C::Call<()> {
-        let op = file_path(file_id)
-            .map(|p| Operation::empty("delete-file", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        let op = file_path(file_id).map(|p| {
+            Operation::empty("delete-file", Method::DELETE, p).with_idempotency(Idempotency::Deletion)
+        });
         self.caller.call(op)
     }
 

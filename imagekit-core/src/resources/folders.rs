@@ -7,10 +7,10 @@ use http::Method;
 use serde::Serialize;
 
 use crate::caller::Caller;
-use crate::resources::handle::resource;
 use crate::models::{BulkJob, FolderJob};
 use crate::operation::{ApiPath, Idempotency, Operation};
 use crate::resources::handle::check_not_empty;
+use crate::resources::handle::resource;
 
 resource! {
     /// Folder operations, from [`crate::Client::folders`].

@@ -3,10 +3,10 @@
 use http::Method;
 
 use crate::caller::Caller;
-use crate::resources::handle::resource;
 use crate::models::Metadata;
 use crate::operation::{ApiPath, Operation};
 use crate::resources::handle::check_not_empty;
+use crate::resources::handle::resource;
 
 resource! {
     /// Metadata operations, from [`crate::resources::files::Files::metadata`].

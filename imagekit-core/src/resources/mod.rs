@@ -25,13 +25,13 @@
 //! [`crate::BlockingClient`] and the sans-IO [`crate::Config`].
 
 pub mod accounts;
-pub(crate) mod handle;
 pub mod assets;
 pub mod bulk;
 pub mod cache;
 pub mod custom_metadata_fields;
 pub mod files;
 pub mod folders;
+pub(crate) mod handle;
 pub mod metadata;
 pub mod named_transformations;
 pub mod saved_extensions;

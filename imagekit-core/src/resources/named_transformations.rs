@@ -8,10 +8,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::caller::Caller;
-use crate::resources::handle::resource;
 use crate::models::NamedTransformation;
 use crate::operation::{ApiPath, Idempotency, Operation};
 use crate::resources::handle::check_not_empty;
+use crate::resources::handle::resource;
 
 resource! {
     /// Named transformation operations, from [`crate::Client::named_transformations`].
@@ -86,8 +86,10 @@ impl<C: Caller> NamedTransformations<C> {
     ///
     /// `DELETE /v1/named-transformations/{id}`
     pub fn delete(&self, id: &str) -> C::Call<()> {
-        let op = transformation_path(id)
-            .map(|p| Operation::empty("delete-named-transformation", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        let op = transformation_path(id).map(|p| {
+            Operation::empty("delete-named-transformation", Method::DELETE, p)
+                .with_idempotency(Idempotency::Deletion)
+        });
         self.caller.call(op)
     }
 }

@@ -4,10 +4,10 @@ use http::Method;
 use serde::Serialize;
 
 use crate::caller::Caller;
-use crate::resources::handle::resource;
 use crate::models::{Extension, SavedExtension};
 use crate::operation::{ApiPath, Idempotency, Operation};
 use crate::resources::handle::check_not_empty;
+use crate::resources::handle::resource;
 
 resource! {
     /// Saved extension operations, from [`crate::Client::saved_extensions`].
@@ -70,8 +70,9 @@ impl<C: Caller> SavedExtensions<C> {
     ///
     /// `DELETE /v1/saved-extensions/{id}`
     pub fn delete(&self, id: &str) -> C::Call<()> {
-        let op = extension_path(id)
-            .map(|p| Operation::empty("delete-extension", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        let op = extension_path(id).map(|p| {
+            Operation::empty("delete-extension", Method::DELETE, p).with_idempotency(Idempotency::Deletion)
+        });
         self.caller.call(op)
     }
 }

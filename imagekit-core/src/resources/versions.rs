@@ -13,9 +13,9 @@
 use http::Method;
 
 use crate::caller::Caller;
-use crate::resources::handle::resource;
 use crate::models::File;
 use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::handle::resource;
 
 resource! {
     /// File version operations, from [`crate::resources::files::Files::versions`].
@@ -53,8 +53,9 @@ impl<C: Caller> Versions<C> {
     ///
     /// `DELETE /v1/files/{fileId}/versions/{versionId}`
     pub fn delete(&self, file_id: &str, version_id: &str) -> C::Call<()> {
-        let op = versions_path(file_id, Some(version_id))
-            .map(|p| Operation::empty("delete-file-version", Method::DELETE, p).with_idempotency(Idempotency::Deletion));
+        let op = versions_path(file_id, Some(version_id)).map(|p| {
+            Operation::empty("delete-file-version", Method::DELETE, p).with_idempotency(Idempotency::Deletion)
+        });
         self.caller.call(op)
     }
 

@@ -65,7 +65,13 @@ pub fn authentication_parameters(
     expire: Option<u64>,
     now: Option<u64>,
 ) -> Result<AuthenticationParameters, Error> {
-    authentication_parameters_with(private_key, token, expire, now, crate::runtime::default_random().as_deref())
+    authentication_parameters_with(
+        private_key,
+        token,
+        expire,
+        now,
+        crate::runtime::default_random().as_deref(),
+    )
 }
 
 /// [`authentication_parameters`] with random tokens from `random`.

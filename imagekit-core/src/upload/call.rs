@@ -128,7 +128,11 @@ impl<C: Caller> UploadCall<C> {
     /// v1 only: authenticate as a client-side upload would, with `public_key` and parameters
     /// from `helper().authentication_parameters(..)`, instead of the private key. Mostly useful
     /// to test what a browser will send; `expire` is checked against the configured clock.
-    pub fn client_side_auth(mut self, public_key: impl Into<String>, params: AuthenticationParameters) -> Self {
+    pub fn client_side_auth(
+        mut self,
+        public_key: impl Into<String>,
+        params: AuthenticationParameters,
+    ) -> Self {
         self.credentials = Credentials::Signature { public_key: public_key.into(), params };
         self
     }
@@ -189,7 +193,13 @@ impl<C: Caller> UploadCall<C> {
                     Error::invalid_input("token", "no clock on this target to sign the JWT: configure one")
                 })?;
                 let exp = now.saturating_add(expires_in.as_secs());
-                let jwt = auth::upload_v2_token(&config.settings().private_key, public_key, &self.params, now, exp)?;
+                let jwt = auth::upload_v2_token(
+                    &config.settings().private_key,
+                    public_key,
+                    &self.params,
+                    now,
+                    exp,
+                )?;
                 multipart = multipart.text("token", jwt);
             }
             (Credentials::Token(token), Version::V2) => {
@@ -199,7 +209,10 @@ impl<C: Caller> UploadCall<C> {
                 multipart = multipart.text("token", token.as_str());
             }
             (Credentials::Signature { .. }, Version::V2) => {
-                return Err(Error::invalid_input("signature", "v2 uploads authenticate with a JWT: use jwt_auth"));
+                return Err(Error::invalid_input(
+                    "signature",
+                    "v2 uploads authenticate with a JWT: use jwt_auth",
+                ));
             }
             (Credentials::Jwt { .. } | Credentials::Token(_), Version::V1) => {
                 return Err(Error::invalid_input(
@@ -315,4 +328,3 @@ fn decode_upload(
     }
     crate::operation::decode_json::<Upload>(status, body).map(|u| UploadOutcome::Uploaded(Box::new(u)))
 }
-

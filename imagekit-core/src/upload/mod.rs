@@ -52,6 +52,7 @@ pub use crate::multipart::{Multipart, ProgressFn};
 pub use auth::AuthenticationParameters;
 pub use call::UploadCall;
 pub use params::{
-    MAX_TAGS_LENGTH, PostTransformation, PostTransformationType, ResponseField, UploadFile, UploadTransformation,
+    MAX_TAGS_LENGTH, PostTransformation, PostTransformationType, ResponseField, UploadFile,
+    UploadTransformation,
 };
 pub use source::{UploadSource, guess_content_type};

@@ -378,7 +378,11 @@ impl Emulator {
             .and_then(|v| v.get("fileId").and_then(Value::as_str).map(str::to_owned));
         file_id.ok_or_else(|| {
             let (parts, body) = response.into_parts();
-            Error::Api(Box::new(ApiError::from_response(ResponseMeta::new(parts.status, parts.headers, body))))
+            Error::Api(Box::new(ApiError::from_response(ResponseMeta::new(
+                parts.status,
+                parts.headers,
+                body,
+            ))))
         })
     }
 

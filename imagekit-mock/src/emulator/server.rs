@@ -101,9 +101,8 @@ impl Emulator {
     /// server.shutdown();
     /// ```
     pub fn serve(&self, addr: impl ToSocketAddrs) -> Result<ServerHandle, Error> {
-        self.try_serve(addr).map_err(|e| {
-            Error::Transport(TransportError::new(TransportErrorKind::Other, ServerFailed(e)))
-        })
+        self.try_serve(addr)
+            .map_err(|e| Error::Transport(TransportError::new(TransportErrorKind::Other, ServerFailed(e))))
     }
 
     fn try_serve(&self, addr: impl ToSocketAddrs) -> io::Result<ServerHandle> {

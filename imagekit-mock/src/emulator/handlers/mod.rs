@@ -13,9 +13,9 @@ use imagekit_core::transport::HttpResponse;
 use serde_json::{Map, Value, json};
 
 use super::FaultRule;
-use crate::multipart;
 use super::search::{self, Item};
 use super::state::{FileRecord, Job, State, Version, file_type, normalise_folder, sniff_mime, unique_suffix};
+use crate::multipart;
 
 /// The `help` text of every error answer.
 pub(crate) const HELP: &str = "For support kindly contact us at support@imagekit.io.";
