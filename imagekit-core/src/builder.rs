@@ -26,7 +26,7 @@ use crate::blocking::{BlockingClient, Inner as BlockingInner};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::transport::BlockingTransport;
 
-/// Configures a [`Client`] ([`ClientBuilder`]), a [`crate::BlockingClient`]
+/// Configures a [`Client`] ([`ClientBuilder`]), a [`crate::blocking::BlockingClient`]
 /// ([`BlockingClientBuilder`]) or a [`Config`] ([`ConfigBuilder`]).
 ///
 /// Only the private key is required, and a transport for a client.
@@ -43,7 +43,7 @@ pub struct Builder<K> {
 
 /// Builds a [`Client`].
 pub type ClientBuilder = Builder<Client>;
-/// Builds a [`crate::BlockingClient`].
+/// Builds a [`crate::blocking::BlockingClient`].
 #[cfg(not(target_arch = "wasm32"))]
 pub type BlockingClientBuilder = Builder<BlockingClient>;
 /// Builds a [`Config`].

@@ -57,14 +57,14 @@ macro_rules! call_settings {
         }
 
         /// Overrides the client's retry policy for this call.
-        pub fn retry(mut self, policy: $crate::RetryPolicy) -> Self {
+        pub fn retry(mut self, policy: $crate::retry::RetryPolicy) -> Self {
             self.options.retry = Some(policy);
             self
         }
 
         /// Makes exactly one attempt.
         pub fn no_retries(self) -> Self {
-            self.retry($crate::RetryPolicy::none())
+            self.retry($crate::retry::RetryPolicy::none())
         }
 
         /// Adds a header to this call's requests, e.g. for an API field this crate does not

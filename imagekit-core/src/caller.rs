@@ -5,8 +5,8 @@
 //!
 //! | caller | `client.files().versions().get(..)` returns |
 //! | --- | --- |
-//! | [`crate::Client`] | a [`crate::Call`] to `.await` (or tune first) |
-//! | [`crate::BlockingClient`] | the value, after blocking the thread |
+//! | [`crate::client::Client`] | a [`crate::Call`] to `.await` (or tune first) |
+//! | [`crate::blocking::BlockingClient`] | the value, after blocking the thread |
 //! | [`crate::Config`] | the [`Operation`], for your own I/O (sans-IO) |
 
 use crate::config::Config;
@@ -15,7 +15,7 @@ use crate::operation::Operation;
 use crate::runtime::{MaybeSend, MaybeSync};
 
 /// Runs or returns the operations a resource handle describes. Implemented by
-/// [`crate::Client`], [`crate::BlockingClient`] and [`Config`]; sealed.
+/// [`crate::client::Client`], [`crate::blocking::BlockingClient`] and [`Config`]; sealed.
 pub trait Caller: Clone + MaybeSend + MaybeSync + sealed::Sealed {
     /// What a resource method returns for an operation whose value is `T`.
     type Call<T>;

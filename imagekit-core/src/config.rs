@@ -3,7 +3,7 @@
 //! A `Config` holds the credentials, base URLs, user agent, default headers and query, the
 //! response body cap and the clock. With it, an [`Operation`](crate::operation::Operation)
 //! becomes an `http::Request` and an `http::Response` becomes its typed value, with no client,
-//! transport or async runtime: see [`crate::operation`]. A [`crate::Client`] is a `Config` plus
+//! transport or async runtime: see [`crate::operation`]. A [`crate::client::Client`] is a `Config` plus
 //! a transport and the retry loop.
 //!
 //! Build one with [`Config::builder`].

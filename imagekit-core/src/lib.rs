@@ -58,7 +58,6 @@ mod client;
 pub mod config;
 mod encode;
 pub mod error;
-pub mod helper;
 pub mod models;
 mod multipart;
 pub mod operation;

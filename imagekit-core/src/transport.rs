@@ -36,7 +36,7 @@ pub type HttpRequest = http::Request<RequestBody>;
 /// A response as a transport hands it back: status, headers and the whole body.
 pub type HttpResponse = http::Response<Bytes>;
 
-/// Sends one HTTP request and reads the whole response: the seam of the async [`crate::Client`].
+/// Sends one HTTP request and reads the whole response: the seam of the async [`crate::client::Client`].
 ///
 /// Implement it with an `async fn`. A transport that cannot stream request bodies collects them
 /// first ([`RequestBody::collect`]), so uploads work over any stack; one that can (like
@@ -108,7 +108,7 @@ impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
 }
 
 /// Sends one HTTP request and reads the whole response, blocking the calling thread: the seam
-/// of the [`crate::BlockingClient`]. The same contract as [`HttpTransport`].
+/// of the [`crate::blocking::BlockingClient`]. The same contract as [`HttpTransport`].
 ///
 /// A streamed body is read with [`RequestBody::into_reader`].
 pub trait BlockingTransport: MaybeSend + MaybeSync + fmt::Debug {

@@ -141,7 +141,7 @@ impl<C: Caller> Assets<C> {
 }
 
 /// Listing every match, on the async client.
-impl Assets<crate::Client> {
+impl Assets<crate::client::Client> {
     /// Every asset matching `params`, page after page, as a lazy stream.
     ///
     /// Pages of `params.limit` results (1000 when unset) start at `params.skip`. The next page is
@@ -157,7 +157,7 @@ impl Assets<crate::Client> {
 
 /// Listing every match, on the blocking client.
 #[cfg(not(target_arch = "wasm32"))]
-impl Assets<crate::BlockingClient> {
+impl Assets<crate::blocking::BlockingClient> {
     /// Every asset matching `params`, page after page, as a lazy iterator: the blocking twin of
     /// the async client's `list_all`, with the same paging and the same end on error.
     ///
@@ -238,7 +238,7 @@ impl Pages {
 /// The stream of [`Assets::list_all`]: yields `Result<Asset, Error>`.
 #[must_use = "a stream does nothing unless polled"]
 pub struct AssetStream {
-    client: crate::Client,
+    client: crate::client::Client,
     pages: Pages,
     in_flight: Option<CallFuture<Vec<Asset>, Vec<Asset>>>,
 }
@@ -287,7 +287,7 @@ impl Stream for AssetStream {
 #[derive(Debug)]
 #[must_use = "an iterator does nothing unless iterated"]
 pub struct AssetIter {
-    client: crate::BlockingClient,
+    client: crate::blocking::BlockingClient,
     pages: Pages,
 }
 

@@ -15,7 +15,7 @@ resource! {
     CustomMetadataFields
 }
 
-fn field_path(id: &str) -> Result<ApiPath, crate::Error> {
+fn field_path(id: &str) -> Result<ApiPath, crate::error::Error> {
     ApiPath::new("/v1/customMetadataFields").id("id", id)
 }
 

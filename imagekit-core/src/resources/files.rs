@@ -28,7 +28,7 @@ resource! {
     Files
 }
 
-fn file_path(file_id: &str) -> Result<ApiPath, crate::Error> {
+fn file_path(file_id: &str) -> Result<ApiPath, crate::error::Error> {
     ApiPath::new("/v1/files").id("fileId", file_id)
 }
 

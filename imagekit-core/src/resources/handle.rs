@@ -8,15 +8,15 @@ macro_rules! resource {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         ///
-        /// With a [`crate::Client`] each method returns a [`crate::Call`] to `.await`; with a
-        /// [`crate::BlockingClient`], the value; with a [`crate::Config`], the operation (see
+        /// With a [`crate::client::Client`] each method returns a [`crate::Call`] to `.await`; with a
+        /// [`crate::blocking::BlockingClient`], the value; with a [`crate::Config`], the operation (see
         /// [`crate::Caller`]).
         #[derive(Clone, Debug)]
-        pub struct $name<C = crate::Client> {
+        pub struct $name<C = crate::client::Client> {
             caller: C,
         }
 
-        impl<C: crate::Caller> $name<C> {
+        impl<C: crate::caller::Caller> $name<C> {
             pub(crate) fn new(caller: C) -> Self {
                 Self { caller }
             }

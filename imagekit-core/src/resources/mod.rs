@@ -21,8 +21,8 @@
 //! `UpdateFileDetails`, `CreateOrigin`. Documented bounds are checked before anything is sent,
 //! with an invalid-input error naming the field.
 //!
-//! Every handle works for every [`crate::Caller`]: the async [`crate::Client`], the
-//! [`crate::BlockingClient`] and the sans-IO [`crate::Config`].
+//! Every handle works for every [`crate::Caller`]: the async [`crate::client::Client`], the
+//! [`crate::blocking::BlockingClient`] and the sans-IO [`crate::Config`].
 
 pub mod accounts;
 pub mod assets;
@@ -32,6 +32,7 @@ pub mod custom_metadata_fields;
 pub mod files;
 pub mod folders;
 pub(crate) mod handle;
+pub mod helper;
 pub mod metadata;
 pub mod named_transformations;
 pub mod saved_extensions;
@@ -90,8 +91,8 @@ macro_rules! root_resources {
 
             /// Signed delivery URLs and client-side upload credentials, made with the private
             /// key and no request (the SDKs' `client.helper`).
-            pub fn helper(&self) -> crate::helper::Helper<$caller> {
-                crate::helper::Helper::new(self.clone())
+            pub fn helper(&self) -> helper::Helper<$caller> {
+                helper::Helper::new(self.clone())
             }
         }
     )*};

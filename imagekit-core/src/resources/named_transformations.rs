@@ -18,15 +18,15 @@ resource! {
     NamedTransformations
 }
 
-fn transformation_path(id: &str) -> Result<ApiPath, crate::Error> {
+fn transformation_path(id: &str) -> Result<ApiPath, crate::error::Error> {
     ApiPath::new("/v1/named-transformations").id("id", id)
 }
 
 /// Names may use letters, digits and `_` only, since they appear in URLs as `n-<name>`.
-fn check_name(name: &str) -> Result<(), crate::Error> {
+fn check_name(name: &str) -> Result<(), crate::error::Error> {
     check_not_empty("name", name)?;
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(crate::Error::invalid_input("name", "may only contain letters, digits and `_`"));
+        return Err(crate::error::Error::invalid_input("name", "may only contain letters, digits and `_`"));
     }
     Ok(())
 }

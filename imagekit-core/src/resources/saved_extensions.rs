@@ -14,7 +14,7 @@ resource! {
     SavedExtensions
 }
 
-fn extension_path(id: &str) -> Result<ApiPath, crate::Error> {
+fn extension_path(id: &str) -> Result<ApiPath, crate::error::Error> {
     ApiPath::new("/v1/saved-extensions").id("id", id)
 }
 

@@ -23,7 +23,7 @@ resource! {
 }
 
 /// `/v1/files/{fileId}/versions[/{versionId}]`, with both ids checked and encoded.
-fn versions_path(file_id: &str, version_id: Option<&str>) -> Result<ApiPath, crate::Error> {
+fn versions_path(file_id: &str, version_id: Option<&str>) -> Result<ApiPath, crate::error::Error> {
     let path = ApiPath::new("/v1/files").id("fileId", file_id)?.lit("versions");
     match version_id {
         Some(id) => path.id("versionId", id),

@@ -57,7 +57,7 @@ impl fmt::Debug for Credentials {
 /// An upload, ready to send: set fields, then `.await` it (or `.send()`).
 ///
 /// Made by [`crate::resources::files::Files::upload`] and `upload_v2`. Input errors are
-/// returned before any byte is sent. With a [`crate::BlockingClient`], `.send()` blocks and
+/// returned before any byte is sent. With a [`crate::blocking::BlockingClient`], `.send()` blocks and
 /// returns the outcome; with a [`Config`], [`UploadCall::into_operation`] gives the operation.
 #[must_use = "an upload does nothing until it is sent or awaited"]
 pub struct UploadCall<C = Client> {
@@ -282,7 +282,7 @@ impl IntoFuture for UploadCall<Client> {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-impl UploadCall<crate::BlockingClient> {
+impl UploadCall<crate::blocking::BlockingClient> {
     /// Sends the upload, blocking the thread, and returns how it ended.
     pub fn send(self) -> Result<UploadOutcome, Error> {
         let (client, operation, options) = self.into_parts();

@@ -65,8 +65,8 @@ impl UploadSource {
     }
 
     /// Checks what can be checked before sending: not empty, a URL that is one.
-    pub(crate) fn validate(&self) -> Result<(), crate::Error> {
-        let empty = || crate::Error::invalid_input("file", "is empty: ImageKit stores no empty files");
+    pub(crate) fn validate(&self) -> Result<(), crate::error::Error> {
+        let empty = || crate::error::Error::invalid_input("file", "is empty: ImageKit stores no empty files");
         match &self.kind {
             SourceKind::Bytes(bytes) if bytes.is_empty() => Err(empty()),
             SourceKind::Stream(source) if source.length() == 0 => Err(empty()),
@@ -76,7 +76,7 @@ impl UploadSource {
                 if lower.starts_with("http://") || lower.starts_with("https://") {
                     Ok(())
                 } else {
-                    Err(crate::Error::invalid_input(
+                    Err(crate::error::Error::invalid_input(
                         "file",
                         "a URL source must start with http:// or https://",
                     ))

@@ -36,10 +36,11 @@
 //!   stray separator;
 //! * host names must be ASCII (punycode `xn--` form); the SDKs convert them.
 
-mod overlay;
+mod number;
+mod render;
 mod responsive;
 pub(crate) mod sign;
-mod transformation;
+mod steps;
 mod whatwg;
 
 use std::fmt;
@@ -47,12 +48,16 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
 
-pub use overlay::{Overlay, OverlayEncoding, OverlayPosition, OverlayTiming, OverlayType};
 pub use responsive::{ResponsiveImageAttributes, ResponsiveImageOptions};
 pub use sign::sign_upload_params;
-pub use transformation::{Scalar, TransformValue, Transformation};
+pub use steps::{
+    Overlay, OverlayEncoding, OverlayPosition, OverlayTiming, OverlayType, Scalar, TransformValue,
+    Transformation,
+};
 
-use transformation::{deserialize_chain, js_number, render_chain, render_chain_into, rendered_len_hint};
+use number::js_number;
+use render::{render_chain, render_chain_into, rendered_len_hint};
+use steps::deserialize_chain;
 use whatwg::{ParseError, PathWriter, Url};
 
 /// Why a URL could not be built.

@@ -5,7 +5,7 @@ use serde::de::{self, DeserializeOwned};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use super::transformation::Transformation;
+use super::steps::Transformation;
 use super::{SrcOptions, UrlBuilder, UrlError};
 
 const DEFAULT_DEVICE_BREAKPOINTS: [u32; 8] = [640, 750, 828, 1080, 1200, 1920, 2048, 3840];
