@@ -78,7 +78,7 @@ impl BlockingClient {
         options: &CallOptions,
         read: fn(&Operation<T>, HttpResponse) -> Result<U, Error>,
     ) -> Result<U, Error> {
-        let operation = options.apply(operation?)?;
+        let operation = options.clone().apply(operation?)?;
         let inner = &*self.inner;
         let deadline = inner.defaults.deadline(options).map(|limit| (limit, Instant::now() + limit));
         let mut attempts = Attempts::default();

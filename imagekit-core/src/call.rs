@@ -71,20 +71,20 @@ macro_rules! call_settings {
         /// know yet. It replaces a default header of the same name. `Authorization` is refused
         /// when the call is sent, with an invalid-input error: it only comes from the private key.
         pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-            self.options.extra_headers.push((name.into(), value.into()));
+            self.options = self.options.header(name, value);
             self
         }
 
         /// Adds a query parameter (both name and value are percent-encoded).
         pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-            self.options.extra_query.push((name.into(), value.into()));
+            self.options = self.options.query(name, value);
             self
         }
 
         /// Adds a field to the request body: merged into a JSON body (replacing a field of the
         /// same name), or sent as one more form field of an upload.
         pub fn body_field(mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
-            self.options.extra_body.insert(name.into(), value.into());
+            self.options = self.options.body_field(name, value);
             self
         }
     };

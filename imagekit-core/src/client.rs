@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::config::Config;
 use crate::error::Error;
@@ -59,6 +59,15 @@ pub struct CallDefaults {
 }
 
 /// Per-call overrides of the client's settings, and extras added to the call's request.
+///
+/// ```
+/// use std::time::Duration;
+/// let options = imagekit_core::CallOptions::new()
+///     .timeout(Duration::from_secs(5))
+///     .header("x-trace-id", "abc123")
+///     .body_field("newApiField", true);
+/// # let _ = options;
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CallOptions {
@@ -68,25 +77,69 @@ pub struct CallOptions {
     pub deadline: Option<Duration>,
     /// Retry policy; the client's when `None`.
     pub retry: Option<RetryPolicy>,
-    /// Headers added to the request (see [`Operation::header`] for what is refused).
-    pub extra_headers: Vec<(String, String)>,
-    /// Query parameters added to the request, after the operation's own.
-    pub extra_query: Vec<(String, String)>,
-    /// Fields merged into a JSON body, or added as form fields of an upload.
-    pub extra_body: Map<String, Value>,
+    /// Headers, query parameters and body fields added to the request, in order.
+    extras: Vec<Extra>,
+}
+
+/// One addition to a call's request.
+#[derive(Clone, Debug, PartialEq)]
+enum Extra {
+    Header(String, String),
+    Query(String, String),
+    BodyField(String, Value),
 }
 
 impl CallOptions {
-    /// The operation with this call's extras added: headers, query, body fields.
-    pub(crate) fn apply<T>(&self, mut operation: Operation<T>) -> Result<Operation<T>, Error> {
-        for (name, value) in &self.extra_headers {
-            operation = operation.header(name, value)?;
-        }
-        for (name, value) in &self.extra_query {
-            operation = operation.query(name, value);
-        }
-        for (name, value) in &self.extra_body {
-            operation = operation.body_field(name.clone(), value.clone());
+    /// No overrides and no extras.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the timeout of each attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the deadline of the whole call.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Adds a header (see [`Operation::header`] for what is refused).
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extras.push(Extra::Header(name.into(), value.into()));
+        self
+    }
+
+    /// Adds a query parameter, after the operation's own.
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extras.push(Extra::Query(name.into(), value.into()));
+        self
+    }
+
+    /// Adds a field merged into a JSON body, or sent as a form field of an upload.
+    pub fn body_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extras.push(Extra::BodyField(name.into(), value.into()));
+        self
+    }
+
+    /// The operation with this call's extras added: headers, query, body fields. They are
+    /// taken out, as the send loop needs them only once.
+    pub(crate) fn apply<T>(&mut self, mut operation: Operation<T>) -> Result<Operation<T>, Error> {
+        for extra in std::mem::take(&mut self.extras) {
+            operation = match extra {
+                Extra::Header(name, value) => operation.header(&name, &value)?,
+                Extra::Query(name, value) => operation.query(&name, &value),
+                Extra::BodyField(name, value) => operation.body_field(name, value),
+            };
         }
         Ok(operation)
     }

@@ -167,6 +167,13 @@ pub trait PartialSuccess {
     fn mark_partial(&mut self);
 }
 
+/// What an operation's caller added to it: headers, and fields for its body.
+#[derive(Clone, Debug, Default)]
+struct Extras {
+    headers: HeaderMap,
+    body_fields: Map<String, Value>,
+}
+
 /// A complete, declarative description of one API call.
 ///
 /// Get one from the resource tree of a [`Config`] (`config.files().versions().get(..)`) and
@@ -181,8 +188,9 @@ pub struct Operation<T> {
     body: Body,
     idempotency: Idempotency,
     basic_auth: bool,
-    headers: HeaderMap,
-    body_fields: Option<Map<String, Value>>,
+    /// Headers and body fields added to the description: rare, so boxed, keeping operations
+    /// (and the futures holding them) small.
+    extras: Option<Box<Extras>>,
     decode: Decoder<T>,
     _value: PhantomData<fn() -> T>,
 }
@@ -198,8 +206,7 @@ impl<T> Clone for Operation<T> {
             body: self.body.clone(),
             idempotency: self.idempotency,
             basic_auth: self.basic_auth,
-            headers: self.headers.clone(),
-            body_fields: self.body_fields.clone(),
+            extras: self.extras.clone(),
             decode: self.decode,
             _value: PhantomData,
         }
@@ -217,8 +224,11 @@ impl<T> fmt::Debug for Operation<T> {
             .field("body", &self.body)
             .field("idempotency", &self.idempotency)
             .field("basic_auth", &self.basic_auth)
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
-            .field("body_fields", &self.body_fields.as_ref().map(|f| f.keys().collect::<Vec<_>>()))
+            .field("extra_headers", &self.extras.as_ref().map(|e| e.headers.keys().collect::<Vec<_>>()))
+            .field(
+                "extra_body_fields",
+                &self.extras.as_ref().map(|e| e.body_fields.keys().collect::<Vec<_>>()),
+            )
             .finish()
     }
 }
@@ -272,8 +282,7 @@ impl<T> Operation<T> {
             body: Body::Empty,
             idempotency,
             basic_auth: true,
-            headers: HeaderMap::new(),
-            body_fields: None,
+            extras: None,
             decode,
             _value: PhantomData,
         }
@@ -336,14 +345,14 @@ impl<T> Operation<T> {
     /// only ever comes from the private key), as are names and values that cannot be sent.
     pub fn header(mut self, name: &str, value: &str) -> Result<Self, Error> {
         let (name, value) = crate::config::extra_header(name, value)?;
-        self.headers.insert(name, value);
+        self.extras.get_or_insert_with(Box::default).headers.insert(name, value);
         Ok(self)
     }
 
     /// Adds a field to the body: merged into a JSON body (a field of the same name is replaced),
     /// or sent as one more form field of an upload. An operation without a body gets a JSON one.
     pub fn body_field(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.body_fields.get_or_insert_with(Map::new).insert(name.into(), value.into());
+        self.extras.get_or_insert_with(Box::default).body_fields.insert(name.into(), value.into());
         self
     }
 
@@ -389,7 +398,8 @@ impl<T> Operation<T> {
     /// anything else is in memory ([`RequestBody::Full`]).
     pub fn to_request(&self, config: &Config) -> Result<HttpRequest, Error> {
         let mut content_type = Some(APPLICATION_JSON);
-        let body = match (&self.body, &self.body_fields) {
+        let body_fields = self.extras.as_ref().map(|e| &e.body_fields).filter(|f| !f.is_empty());
+        let body = match (&self.body, body_fields) {
             (Body::Empty, None) => {
                 content_type = None;
                 RequestBody::Full(Bytes::new())
@@ -478,8 +488,8 @@ impl<T> Operation<T> {
         if !settings.default_headers.is_empty() {
             headers.extend(settings.default_headers.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
-        if !self.headers.is_empty() {
-            for (name, value) in &self.headers {
+        if let Some(extras) = &self.extras {
+            for (name, value) in &extras.headers {
                 headers.insert(name.clone(), value.clone());
             }
         }

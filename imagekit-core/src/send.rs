@@ -37,7 +37,7 @@ impl<T, U> CallFuture<T, U> {
     pub(crate) fn new(
         client: Client,
         operation: Result<Operation<T>, Error>,
-        options: CallOptions,
+        mut options: CallOptions,
         read: Read<T, U>,
     ) -> Self {
         let operation = operation.and_then(|operation| options.apply(operation));

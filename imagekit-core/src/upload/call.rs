@@ -159,8 +159,8 @@ impl<C: Caller> UploadCall<C> {
     }
 
     /// The operation this upload would run, after every check, with the call's extras.
-    pub fn into_operation(self) -> Result<Operation<UploadOutcome>, Error> {
-        let options = self.options.clone();
+    pub fn into_operation(mut self) -> Result<Operation<UploadOutcome>, Error> {
+        let mut options = std::mem::take(&mut self.options);
         options.apply(self.build()?)
     }
 
