@@ -218,7 +218,7 @@ async fn bulk_delete_207_lists_what_failed_and_404_lists_missing_ids() {
     let result = c.files().bulk().delete(["f1", "f2"]).await.unwrap();
     assert_eq!(body(&sent(&transport)), json!({"fileIds": ["f1", "f2"]}));
     assert!(result.partial && !result.is_complete());
-    assert_eq!(result.successfully_deleted_file_ids, ["f1"]);
+    assert_eq!(result.file_ids, ["f1"]);
     assert_eq!(result.errors[0].file_id.as_deref(), Some("f2"));
     assert!(result.errors[0].error.is_some());
 
@@ -247,7 +247,7 @@ async fn bulk_tag_operations_send_their_bodies_and_read_207() {
         .respond_json(200, json!({"successfullyUpdatedFileIds": ["f1"]}));
     let removed = c.files().bulk().remove_tags(["f1"], ["sale"]).await.unwrap();
     assert!(removed.is_complete());
-    assert_eq!(removed.successfully_updated_file_ids, ["f1"]);
+    assert_eq!(removed.file_ids, ["f1"]);
 
     transport.expect(Method::POST, "/v1/files/removeAITags").respond(fixtures::multi_status(partial));
     let ai = c.files().bulk().remove_ai_tags(["f1", "f2"], ["Shoe"]).await.unwrap();

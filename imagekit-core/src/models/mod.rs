@@ -16,8 +16,8 @@ pub use account::{
 };
 pub use asset::{Asset, AssetSort, AssetType, FileTypeFilter, Folder};
 pub use bulk::{
-    BulkDeleteResult, BulkItemError, BulkJob, BulkJobType, BulkTagsResult, FolderJob, JobStatus,
-    PurgeRequest, PurgeStatus, RenameFileResult,
+    BulkDeleteResult, BulkItemError, BulkJob, BulkJobType, BulkKind, BulkResult, BulkTagsResult, Deleted,
+    FolderJob, JobStatus, PurgeRequest, PurgeStatus, RenameFileResult, TagsUpdated,
 };
 pub use custom_metadata_field::{CustomMetadataField, CustomMetadataFieldSchema};
 pub use extension::{Extension, ExtensionName, ExtensionStatus, SavedExtension};

@@ -178,7 +178,7 @@ impl CopyFile {
     }
 }
 
-/// Parameters of [`Files::r#move`].
+/// Parameters of [`Files::r#move`](Files::move).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -151,7 +151,7 @@ impl CopyFolder {
     }
 }
 
-/// Parameters of [`Folders::r#move`].
+/// Parameters of [`Folders::r#move`](Folders::move).
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

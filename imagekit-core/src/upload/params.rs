@@ -117,7 +117,7 @@ impl PostTransformation {
 /// The parameters of an upload, every form field of the API but the file and the credentials.
 ///
 /// Unset fields are not sent, so ImageKit's defaults apply. The same parameters build the v2
-/// upload JWT ([`auth::upload_v2_token`]).
+/// upload JWT ([`crate::upload::auth::upload_v2_token`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadFile {

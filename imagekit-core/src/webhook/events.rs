@@ -13,7 +13,7 @@ pub(crate) fn parse_body(body: &[u8]) -> Result<(WebhookEvent, Value), WebhookEr
 }
 
 /// Parses a webhook body WITHOUT checking its signature: only for bodies already verified
-/// elsewhere, or for tests. Use [`WebhookVerifier`] on anything received over the network.
+/// elsewhere, or for tests. Use [`crate::webhook::WebhookVerifier`] on anything received over the network.
 pub fn parse_event(body: impl AsRef<[u8]>) -> Result<WebhookEvent, WebhookError> {
     parse_body(body.as_ref()).map(|(event, _)| event)
 }
