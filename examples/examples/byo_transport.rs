@@ -24,13 +24,12 @@ impl HttpTransport for UreqTransport {
         request: HttpRequest,
         options: RequestOptions,
     ) -> Result<HttpResponse, TransportError> {
-        let (parts, body) = request.into_parts();
-        let body = body.collect().await?; // uploads too: this adapter does not stream
+        let request = imagekit_core::transport::collect(request).await?; // this adapter does not stream
         let agent = self.0.clone();
         // ureq blocks, so run it off the async threads.
         let exchange = tokio::task::spawn_blocking(move || {
-            let request = http::Request::from_parts(parts, body.to_vec());
-            let request = agent.configure_request(request).timeout_global(options.timeout).build();
+            let request =
+                agent.configure_request(request.map(Vec::from)).timeout_global(options.timeout).build();
             let response = agent.run(request).map_err(|e| match e {
                 ureq::Error::Timeout(_) => TransportError::timeout(e),
                 ureq::Error::ConnectionFailed | ureq::Error::HostNotFound => TransportError::connect(e),

@@ -36,9 +36,8 @@ impl HttpTransport for BufferingOnly {
         request: HttpRequest,
         options: RequestOptions,
     ) -> Result<HttpResponse, TransportError> {
-        let (parts, body) = request.into_parts();
-        let body = RequestBody::Full(body.collect().await?);
-        self.0.send(http::Request::from_parts(parts, body), options).await
+        let request = imagekit_core::transport::collect(request).await?;
+        self.0.send(request.map(RequestBody::Full), options).await
     }
 }
 

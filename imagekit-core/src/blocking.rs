@@ -33,7 +33,7 @@ use crate::transport::{BlockingTransport, HttpResponse};
 /// The ImageKit API client for synchronous code. Cheap to clone; clones share the transport.
 #[derive(Clone)]
 pub struct BlockingClient {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 pub(crate) struct Inner {
@@ -42,25 +42,9 @@ pub(crate) struct Inner {
     pub(crate) defaults: CallDefaults,
 }
 
+crate::client::settings_accessors!(BlockingClient);
+
 impl BlockingClient {
-    pub(crate) fn from_inner(inner: Inner) -> Self {
-        Self { inner: Arc::new(inner) }
-    }
-
-    pub(crate) fn inner(&self) -> &Inner {
-        &self.inner
-    }
-
-    /// The configuration requests are built with.
-    pub fn config(&self) -> &Config {
-        &self.inner.config
-    }
-
-    /// The settings calls start from.
-    pub fn call_defaults(&self) -> &CallDefaults {
-        &self.inner.defaults
-    }
-
     /// Runs one operation with per-call settings and returns its value with the response's
     /// metadata: what every resource method does, for operations built by hand.
     pub fn execute<T>(

@@ -256,7 +256,7 @@ impl Client {
     /// # let _ = patient; Ok(()) }
     /// ```
     pub fn to_builder(&self) -> ClientBuilder {
-        let inner = self.inner();
+        let inner = &*self.inner;
         ClientBuilder {
             config: inner.config.settings().fields.clone(),
             run: RunFields::from_defaults(&inner.defaults),
@@ -309,7 +309,7 @@ impl Builder<Client> {
             }
         }
         let defaults = self.run.defaults(sleeper.is_some());
-        Ok(Client::from_inner(ClientInner { config, transport, sleeper, defaults }))
+        Ok(Client { inner: Arc::new(ClientInner { config, transport, sleeper, defaults }) })
     }
 }
 
@@ -322,7 +322,7 @@ impl BlockingClient {
 
     /// A builder holding this client's settings and sharing its transport.
     pub fn to_builder(&self) -> BlockingClientBuilder {
-        let inner = self.inner();
+        let inner = &*self.inner;
         BlockingClientBuilder {
             config: inner.config.settings().fields.clone(),
             run: RunFields::from_defaults(&inner.defaults),
@@ -348,7 +348,7 @@ impl Builder<BlockingClient> {
         })?;
         let config = self.config.build()?;
         let defaults = self.run.defaults(true);
-        Ok(BlockingClient::from_inner(BlockingInner { config, transport, defaults }))
+        Ok(BlockingClient { inner: Arc::new(BlockingInner { config, transport, defaults }) })
     }
 }
 

@@ -32,7 +32,7 @@ use crate::transport::DynTransport;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 pub(crate) struct Inner {
@@ -171,25 +171,27 @@ impl CallDefaults {
     }
 }
 
+/// What both clients tell of their settings.
+macro_rules! settings_accessors {
+    ($client:ty) => {
+        impl $client {
+            /// The configuration requests are built with.
+            pub fn config(&self) -> &$crate::config::Config {
+                &self.inner.config
+            }
+
+            /// The settings calls start from.
+            pub fn call_defaults(&self) -> &$crate::client::CallDefaults {
+                &self.inner.defaults
+            }
+        }
+    };
+}
+pub(crate) use settings_accessors;
+
+settings_accessors!(Client);
+
 impl Client {
-    pub(crate) fn from_inner(inner: Inner) -> Self {
-        Self { inner: Arc::new(inner) }
-    }
-
-    pub(crate) fn inner(&self) -> &Inner {
-        &self.inner
-    }
-
-    /// The configuration requests are built with.
-    pub fn config(&self) -> &Config {
-        &self.inner.config
-    }
-
-    /// The settings calls start from.
-    pub fn call_defaults(&self) -> &CallDefaults {
-        &self.inner.defaults
-    }
-
     /// The API base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.config.base_url()

@@ -178,7 +178,7 @@ impl<T, U> Run<T, U> {
                         span.answered(response);
                         crate::telemetry::answered(self.operation.name(), response, started);
                     }
-                    let inner = self.client.inner();
+                    let inner = &*self.client.inner;
                     let policy = inner.defaults.retry(&self.options);
                     let max = inner.config.max_response_bytes();
                     let sleeper = inner.sleeper.as_ref();
@@ -209,7 +209,7 @@ impl<T, U> Run<T, U> {
     /// Starts the deadline's timer, when the call has a deadline. The client was refused at
     /// build time if it could have one but no sleeper; a per-call deadline is refused here.
     fn start_deadline(&mut self) -> Result<(), Error> {
-        let inner = self.client.inner();
+        let inner = &*self.client.inner;
         let Some(limit) = inner.defaults.deadline(&self.options) else { return Ok(()) };
         let Some(sleeper) = &inner.sleeper else {
             return Err(Error::invalid_input(
@@ -226,7 +226,7 @@ impl<T, U> Run<T, U> {
         &mut self,
         span: &CallSpan,
     ) -> Result<BoxFuture<'static, Result<HttpResponse, TransportError>>, Error> {
-        let inner = self.client.inner();
+        let inner = &*self.client.inner;
         span.attempt(self.attempts.retries_done + 1);
         let timeout = inner.defaults.attempt_timeout(&self.operation, &self.options);
         let mut options = self.operation.request_options(&inner.config, timeout);

@@ -77,35 +77,21 @@ pub trait HttpTransport: MaybeSend + MaybeSync + fmt::Debug {
     ) -> impl Future<Output = Result<HttpResponse, TransportError>> + MaybeSend;
 }
 
-impl<T: HttpTransport + ?Sized> HttpTransport for &T {
-    fn send(
-        &self,
-        request: HttpRequest,
-        options: RequestOptions,
-    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + MaybeSend {
-        (**self).send(request, options)
-    }
+/// A reference, a box or an `Arc` of a transport is that transport: each forwards to it as it is.
+macro_rules! forward_async {
+    ($($wrapper:ty),*) => {$(
+        impl<T: HttpTransport + ?Sized> HttpTransport for $wrapper {
+            fn send(
+                &self,
+                request: HttpRequest,
+                options: RequestOptions,
+            ) -> impl Future<Output = Result<HttpResponse, TransportError>> + MaybeSend {
+                (**self).send(request, options)
+            }
+        }
+    )*};
 }
-
-impl<T: HttpTransport + ?Sized> HttpTransport for Box<T> {
-    fn send(
-        &self,
-        request: HttpRequest,
-        options: RequestOptions,
-    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + MaybeSend {
-        (**self).send(request, options)
-    }
-}
-
-impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
-    fn send(
-        &self,
-        request: HttpRequest,
-        options: RequestOptions,
-    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + MaybeSend {
-        (**self).send(request, options)
-    }
-}
+forward_async!(&T, Box<T>, Arc<T>);
 
 /// Sends one HTTP request and reads the whole response, blocking the calling thread: the seam
 /// of the [`crate::blocking::BlockingClient`]. The same contract as [`HttpTransport`].
@@ -116,22 +102,29 @@ pub trait BlockingTransport: MaybeSend + MaybeSync + fmt::Debug {
     fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError>;
 }
 
-impl<T: BlockingTransport + ?Sized> BlockingTransport for &T {
-    fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError> {
-        (**self).send(request, options)
-    }
+/// The same forwarding for blocking transports.
+macro_rules! forward_blocking {
+    ($($wrapper:ty),*) => {$(
+        impl<T: BlockingTransport + ?Sized> BlockingTransport for $wrapper {
+            fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError> {
+                (**self).send(request, options)
+            }
+        }
+    )*};
+}
+forward_blocking!(&T, Box<T>, Arc<T>);
+
+/// The request with its body read whole: what a transport that does not stream sends. A
+/// failure of a streamed body's source is a [`TransportErrorKind::BodySource`] error.
+pub async fn collect(request: HttpRequest) -> Result<http::Request<Bytes>, TransportError> {
+    let (parts, body) = request.into_parts();
+    Ok(http::Request::from_parts(parts, body.collect().await?))
 }
 
-impl<T: BlockingTransport + ?Sized> BlockingTransport for Box<T> {
-    fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError> {
-        (**self).send(request, options)
-    }
-}
-
-impl<T: BlockingTransport + ?Sized> BlockingTransport for Arc<T> {
-    fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError> {
-        (**self).send(request, options)
-    }
+/// [`collect`] for blocking transports: a streamed body's chunks are awaited on this thread.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn collect_blocking(request: HttpRequest) -> Result<http::Request<Bytes>, TransportError> {
+    crate::runtime::block_on(collect(request))
 }
 
 /// Per-request settings the core gives the transport with every request.

@@ -89,8 +89,7 @@ impl HttpTransport for MockHttpTransport {
         request: HttpRequest,
         options: RequestOptions,
     ) -> Result<HttpResponse, TransportError> {
-        let (parts, body) = request.into_parts();
-        let body = body.collect().await?;
-        BlockingTransport::send(self, http::Request::from_parts(parts, body.into()), options)
+        let request = imagekit_core::transport::collect(request).await?;
+        BlockingTransport::send(self, request.map(Into::into), options)
     }
 }

@@ -171,18 +171,14 @@ impl HttpTransport for ScriptedTransport {
         request: HttpRequest,
         options: RequestOptions,
     ) -> Result<HttpResponse, TransportError> {
-        let (parts, body) = request.into_parts();
-        let body = body.collect().await?;
-        self.answer(http::Request::from_parts(parts, body), options)
+        self.answer(imagekit_core::transport::collect(request).await?, options)
     }
 }
 
 /// As the transport of a blocking client.
 impl BlockingTransport for ScriptedTransport {
     fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError> {
-        let (parts, body) = request.into_parts();
-        let body = imagekit_core::runtime::block_on(body.collect())?;
-        self.answer(http::Request::from_parts(parts, body), options)
+        self.answer(imagekit_core::transport::collect_blocking(request)?, options)
     }
 }
 

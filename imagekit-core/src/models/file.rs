@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::file_accessors;
 use super::string_enum::string_enum;
+use crate::operation::PartialSuccess;
 
 string_enum! {
     /// What a [`File`] object describes.
@@ -148,39 +150,10 @@ pub struct File {
     pub extra: Map<String, Value>,
 }
 
-/// Accessors for the fields most code reads, so `file.version_id()` replaces
-/// `file.version_info.as_ref().and_then(|v| v.id.as_deref())`.
+file_accessors!(File);
+
+/// More accessors for the fields most code reads.
 impl File {
-    /// The file's id.
-    pub fn id(&self) -> Option<&str> {
-        self.file_id.as_deref()
-    }
-
-    /// The id of the version this object describes.
-    pub fn version_id(&self) -> Option<&str> {
-        self.version_info.as_ref()?.id.as_deref()
-    }
-
-    /// The name of the version this object describes, such as `Version 2`.
-    pub fn version_name(&self) -> Option<&str> {
-        self.version_info.as_ref()?.name.as_deref()
-    }
-
-    /// The file's path, e.g. `/images/shoe.jpg`.
-    pub fn path(&self) -> Option<&str> {
-        self.file_path.as_deref()
-    }
-
-    /// The file's URL.
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_deref()
-    }
-
-    /// The tags, empty when the file has none.
-    pub fn tag_list(&self) -> &[String] {
-        self.tags.as_deref().unwrap_or_default()
-    }
-
     /// Whether this object describes a version rather than the current file.
     pub fn is_version(&self) -> bool {
         self.kind == Some(FileKind::FileVersion)
@@ -258,6 +231,39 @@ pub struct SelectedFieldSchema {
     /// Fields this version of the crate does not know, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// What renaming a file did. A 207 answer means the file was renamed but purging the CDN cache
+/// of the old URL was not done; `reason` and `message` say why.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct RenameFileResult {
+    /// The purge request to follow with `client.cache().invalidation().get(..)`, when a purge
+    /// was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purge_request_id: Option<String>,
+    /// Why the purge was not done (partial success only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A description of the partial success.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// ImageKit's help text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Whether ImageKit answered 207: renamed, but the cache was not purged.
+    #[serde(skip)]
+    pub partial: bool,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl PartialSuccess for RenameFileResult {
+    fn mark_partial(&mut self) {
+        self.partial = true;
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::file_accessors;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -96,32 +97,7 @@ pub struct Upload {
     pub extra: Map<String, Value>,
 }
 
-impl Upload {
-    /// The file's id.
-    pub fn id(&self) -> Option<&str> {
-        self.file_id.as_deref()
-    }
-
-    /// The id of the version the upload created.
-    pub fn version_id(&self) -> Option<&str> {
-        self.version_info.as_ref()?.id.as_deref()
-    }
-
-    /// The name of the version the upload created, such as `Version 1`.
-    pub fn version_name(&self) -> Option<&str> {
-        self.version_info.as_ref()?.name.as_deref()
-    }
-
-    /// The stored file's path.
-    pub fn path(&self) -> Option<&str> {
-        self.file_path.as_deref()
-    }
-
-    /// The stored file's URL.
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_deref()
-    }
-}
+file_accessors!(Upload);
 
 /// How an upload ended.
 #[derive(Clone, Debug, PartialEq)]

@@ -412,17 +412,13 @@ impl Emulator {
 /// The emulator as the transport of an async client: no sockets, answered in place.
 impl HttpTransport for Emulator {
     async fn send(&self, request: HttpRequest, _: RequestOptions) -> Result<HttpResponse, TransportError> {
-        let (parts, body) = request.into_parts();
-        let body = body.collect().await?;
-        Ok(self.handle(http::Request::from_parts(parts, body)))
+        Ok(self.handle(imagekit_core::transport::collect(request).await?))
     }
 }
 
 /// The emulator as the transport of a blocking client.
 impl BlockingTransport for Emulator {
     fn send(&self, request: HttpRequest, _: RequestOptions) -> Result<HttpResponse, TransportError> {
-        let (parts, body) = request.into_parts();
-        let body = imagekit_core::runtime::block_on(body.collect())?;
-        Ok(self.handle(http::Request::from_parts(parts, body)))
+        Ok(self.handle(imagekit_core::transport::collect_blocking(request)?))
     }
 }

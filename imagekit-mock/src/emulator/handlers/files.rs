@@ -262,13 +262,7 @@ pub(super) fn copy_file(state: &mut State, body: &Bytes, is_move: bool) -> Reply
     let destination = required_str(&map, "destinationPath")?;
     let include_versions = is_move || optional_bool(&map, "includeFileVersions")?;
     let (folder, name) = split_file_path(source).ok_or_else(|| invalid("sourceFilePath"))?;
-    let destination = normalise_folder(destination).ok_or_else(|| {
-        error_reason(
-            StatusCode::BAD_REQUEST,
-            "Your request contains invalid destinationPath parameter.",
-            "INVALID_FOLDER_PATH",
-        )
-    })?;
+    let destination = destination_folder(destination)?;
     let file = state.file_at(&folder, &name).cloned().ok_or_else(|| {
         error_reason(
             StatusCode::NOT_FOUND,

@@ -77,13 +77,7 @@ pub(super) fn folder_job(state: &mut State, body: &Bytes, op: FolderOp) -> Reply
     } else {
         let source = required_str(&map, "sourceFolderPath")?;
         let destination = required_str(&map, "destinationPath")?;
-        let destination = normalise_folder(destination).ok_or_else(|| {
-            error_reason(
-                StatusCode::BAD_REQUEST,
-                "Your request contains invalid destinationPath parameter.",
-                "INVALID_FOLDER_PATH",
-            )
-        })?;
+        let destination = destination_folder(destination)?;
         let normalised = normalise_folder(source).ok_or_else(|| invalid("sourceFolderPath"))?;
         let name = normalised.rsplit('/').next().unwrap_or_default().to_owned();
         let include = op == FolderOp::Move || optional_bool(&map, "includeVersions")?;

@@ -254,6 +254,17 @@ fn string_list(map: &Map<String, Value>, name: &str) -> Result<Vec<String>, Http
     }
 }
 
+/// A copy's or move's `destinationPath`, normalised, or the API's answer to an invalid one.
+fn destination_folder(destination: &str) -> Result<String, HttpResponse> {
+    normalise_folder(destination).ok_or_else(|| {
+        error_reason(
+            StatusCode::BAD_REQUEST,
+            "Your request contains invalid destinationPath parameter.",
+            "INVALID_FOLDER_PATH",
+        )
+    })
+}
+
 /// `(folder, name)` of a file path.
 fn split_file_path(path: &str) -> Option<(String, String)> {
     let folder = normalise_folder(path)?;
