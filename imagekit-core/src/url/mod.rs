@@ -284,6 +284,7 @@ pub fn build_transformation_string(transformation: &[Transformation]) -> Result<
 pub struct UrlBuilder {
     private_key: String,
     now_unix: Option<u64>,
+    lenient_signing: bool,
 }
 
 impl fmt::Debug for UrlBuilder {
@@ -291,6 +292,7 @@ impl fmt::Debug for UrlBuilder {
         f.debug_struct("UrlBuilder")
             .field("private_key", &"<redacted>")
             .field("now_unix", &self.now_unix)
+            .field("lenient_signing", &self.lenient_signing)
             .finish()
     }
 }
@@ -300,7 +302,18 @@ const TRANSFORMATION_PLACEHOLDER: &str = "PLEASEREPLACEJUSTBEFORESIGN";
 impl UrlBuilder {
     /// A builder that signs with `private_key` (only needed for signed URLs).
     pub fn new(private_key: impl Into<String>) -> Self {
-        UrlBuilder { private_key: private_key.into(), now_unix: None }
+        UrlBuilder { private_key: private_key.into(), now_unix: None, lenient_signing: false }
+    }
+
+    /// Signs whatever the official SDKs would sign, byte for byte, instead of refusing what
+    /// [`UrlBuilder::build_src`] refuses when signing by default.
+    ///
+    /// The strict default matters when part of `src` comes from a user: with dot segments
+    /// resolved before signing, `/user123/../admin/secret.jpg` is signed as
+    /// `/admin/secret.jpg`, so a signature handed out for one user's folder would open another's.
+    pub fn lenient_signing(mut self, lenient: bool) -> Self {
+        self.lenient_signing = lenient;
+        self
     }
 
     /// Uses this Unix time (seconds) as "now" for `expiresIn` instead of the system clock.
@@ -325,6 +338,11 @@ impl UrlBuilder {
     ///
     /// Returns `Ok("")` where the SDKs return an empty string: an empty `src`, or an
     /// absolute `src` that is not a URL.
+    ///
+    /// When the URL is signed, this refuses (unless [`UrlBuilder::lenient_signing`]) what the
+    /// SDKs would sign although it is not what it seems: a `src` with a dot segment (`.`, `..`,
+    /// percent-encoded or not) or a backslash; a URL not under `urlEndpoint`; a query parameter
+    /// named `ik-t` or `ik-s`; and an expiry that lands on the "never expires" timestamp.
     pub fn build_src(&self, opts: &SrcOptions) -> Result<String, UrlError> {
         let src = opts.src.as_str();
         if src.is_empty() {
@@ -381,10 +399,24 @@ impl UrlBuilder {
                 reason: "signing needs the endpoint the URL is signed relative to".to_owned(),
             });
         }
+        if !self.lenient_signing {
+            check_signable(opts, &final_url)?;
+        }
         let expiry = if expires_in > 0 {
-            self.now()?
+            let expiry = self
+                .now()?
                 .checked_add(expires_in)
-                .ok_or_else(|| UrlError::invalid("expiresIn", "now + expiresIn overflows a Unix timestamp"))?
+                .ok_or_else(|| UrlError::invalid("expiresIn", "now + expiresIn overflows a Unix timestamp"))?;
+            if expiry >= sign::NO_EXPIRY && !self.lenient_signing {
+                return Err(UrlError::invalid(
+                    "expiresIn",
+                    format!(
+                        "now + expiresIn reaches {}, which ImageKit reads as \"never expires\": the URL would not expire",
+                        sign::NO_EXPIRY
+                    ),
+                ));
+            }
+            expiry
         } else {
             sign::NO_EXPIRY
         };
@@ -415,6 +447,49 @@ impl UrlBuilder {
     ) -> Result<ResponsiveImageAttributes, UrlError> {
         responsive::attributes(self, opts)
     }
+}
+
+/// What strict signing refuses (see [`UrlBuilder::build_src`]).
+fn check_signable(opts: &SrcOptions, url: &str) -> Result<(), UrlError> {
+    const HINT: &str = "refused when signing, since the signature would cover another path than the one \
+                        given (UrlBuilder::lenient_signing signs it as the SDKs do)";
+    let src = opts.src.as_str();
+    if src.contains('\\') {
+        return Err(UrlError::invalid("src", format!("contains a backslash, which URLs read as `/`: {HINT}")));
+    }
+    // The path of an absolute src, or the whole of a relative one.
+    let path = match src.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |at| &rest[at..]),
+        None => src,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let is_dot = |segment: &str| {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        decoded == "." || decoded == ".."
+    };
+    if path.split('/').any(is_dot) {
+        return Err(UrlError::invalid("src", format!("has a dot segment (`.` or `..`, plain or percent-encoded): {HINT}")));
+    }
+    let reserved = |name: &str| name.eq_ignore_ascii_case("ik-t") || name.eq_ignore_ascii_case("ik-s");
+    if let Some((name, _)) = opts.query_parameters.iter().find(|(name, _)| reserved(name)) {
+        return Err(UrlError::invalid(
+            format!("queryParameters.{name}"),
+            "is the name of a signature parameter, which would stand beside the real one",
+        ));
+    }
+    let query = src.split_once('?').map_or("", |(_, q)| q).split('#').next().unwrap_or_default();
+    if query.split('&').any(|pair| reserved(pair.split('=').next().unwrap_or_default())) {
+        return Err(UrlError::invalid("src", "carries a query parameter named ik-t or ik-s, the signature's own"));
+    }
+    let endpoint = opts.url_endpoint.as_str();
+    let under = url.strip_prefix(endpoint).is_some_and(|rest| endpoint.ends_with('/') || rest.starts_with('/'));
+    if !under {
+        return Err(UrlError::invalid(
+            "src",
+            format!("the URL is not under urlEndpoint {endpoint:?}, so its signature would cover a URL of another origin or path: {HINT}"),
+        ));
+    }
+    Ok(())
 }
 
 fn parse_endpoint(url_endpoint: &str) -> Result<Url<'_>, UrlError> {
