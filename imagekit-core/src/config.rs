@@ -282,10 +282,11 @@ pub(crate) fn extra_header(name: &str, value: &str) -> Result<(HeaderName, Heade
             "Authorization is set from the private key; it cannot be replaced per call or by default",
         ));
     }
-    if value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
+    // Visible ASCII, spaces and tabs: what every HTTP stack carries the same way.
+    if !value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
         return Err(Error::invalid_input(
             "header",
-            format!("the value of {name} contains a control character"),
+            format!("the value of {name} must be visible ASCII, spaces and tabs (no control characters)"),
         ));
     }
     let value = HeaderValue::from_str(value).map_err(|_| {
