@@ -14,7 +14,8 @@ use std::time::Duration;
 use crate::client::{CallDefaults, Client, Inner as ClientInner};
 use crate::config::{
     Config, ConfigFields, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_IDLE_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT, ENV_BASE_URL,
-    ENV_PRIVATE_KEY, ENV_UPLOAD_BASE_URL,
+    ENV_CUSTOM_HEADERS, ENV_PRIVATE_KEY, ENV_SDK_BASE_URL, ENV_UPLOAD_BASE_URL, ENV_WEBHOOK_SECRET,
+    parse_header_lines,
 };
 use crate::error::Error;
 use crate::retry::RetryPolicy;
@@ -101,15 +102,38 @@ impl<K> Default for Builder<K> {
 
 /// The settings of the configuration, on every builder.
 impl<K> Builder<K> {
-    /// A builder pre-filled from the environment: the private key from `IMAGEKIT_PRIVATE_KEY`,
-    /// and, when set and not empty, the base URLs from `IMAGEKIT_BASE_URL` and
-    /// `IMAGEKIT_UPLOAD_BASE_URL`. A missing key is reported by `build`.
+    /// A builder pre-filled from the environment, under this crate's names and the official
+    /// SDKs' (empty variables count as unset):
+    ///
+    /// | setting | variables, first found wins |
+    /// | --- | --- |
+    /// | private key | `IMAGEKIT_PRIVATE_KEY` |
+    /// | API base URL | `IMAGEKIT_BASE_URL`, then `IMAGE_KIT_BASE_URL` |
+    /// | upload base URL | `IMAGEKIT_UPLOAD_BASE_URL`; else the API base URL when it came from `IMAGE_KIT_BASE_URL` (as the SDKs do) |
+    /// | webhook secret | `IMAGEKIT_WEBHOOK_SECRET` |
+    /// | default headers | `IMAGE_KIT_CUSTOM_HEADERS`, one `Name: value` per line |
+    ///
+    /// Settings made on the builder afterwards win over these. A missing key is reported by
+    /// `build`.
     pub fn from_env() -> Self {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`Builder::from_env`] over any source of variables (a test's map, a configuration file).
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+        let var = |name: &str| var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let mut builder = Self::default();
         builder.config.private_key = var(ENV_PRIVATE_KEY);
-        builder.config.base_url = var(ENV_BASE_URL);
-        builder.config.upload_base_url = var(ENV_UPLOAD_BASE_URL);
+        let sdk_base = var(ENV_SDK_BASE_URL);
+        builder.config.base_url = var(ENV_BASE_URL).or_else(|| sdk_base.clone());
+        builder.config.upload_base_url = var(ENV_UPLOAD_BASE_URL).or_else(|| match var(ENV_BASE_URL) {
+            Some(_) => None,
+            None => sdk_base,
+        });
+        builder.config.webhook_secret = var(ENV_WEBHOOK_SECRET);
+        if let Some(lines) = var(ENV_CUSTOM_HEADERS) {
+            builder.config.default_headers = parse_header_lines(&lines);
+        }
         builder
     }
 
@@ -150,8 +174,9 @@ impl<K> Builder<K> {
         self
     }
 
-    /// A header sent with every request (a call's own header of the same name wins).
-    /// `Authorization` is refused: only the private key sets it.
+    /// A header sent with every request (a call's own header of the same name wins, and this
+    /// one wins over `IMAGE_KIT_CUSTOM_HEADERS`). `Authorization` is refused: only the private
+    /// key sets it.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.config.default_headers.push((name.into(), value.into()));
         self

@@ -35,12 +35,36 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 /// The user agent sent unless another is configured.
 pub const DEFAULT_USER_AGENT: &str = concat!("imagekit-rs/", env!("CARGO_PKG_VERSION"));
 
-/// Environment variable holding the private API key.
+/// Environment variable holding the private API key (the official SDKs' name too).
 pub const ENV_PRIVATE_KEY: &str = "IMAGEKIT_PRIVATE_KEY";
 /// Environment variable overriding the API base URL.
 pub const ENV_BASE_URL: &str = "IMAGEKIT_BASE_URL";
+/// The official SDKs' environment variable for the API base URL; [`ENV_BASE_URL`] wins when
+/// both are set. As in the SDKs, uploads then go to the same base URL, unless
+/// [`ENV_UPLOAD_BASE_URL`] says otherwise.
+pub const ENV_SDK_BASE_URL: &str = "IMAGE_KIT_BASE_URL";
 /// Environment variable overriding the upload base URL.
 pub const ENV_UPLOAD_BASE_URL: &str = "IMAGEKIT_UPLOAD_BASE_URL";
+/// Environment variable holding the webhook secret (`whsec_...`), as the official SDKs read it.
+pub const ENV_WEBHOOK_SECRET: &str = "IMAGEKIT_WEBHOOK_SECRET";
+/// Environment variable of headers sent with every request, as the official SDKs read it: one
+/// `Name: value` per line. Headers set on the builder win over these.
+pub const ENV_CUSTOM_HEADERS: &str = "IMAGE_KIT_CUSTOM_HEADERS";
+/// Environment variable of the log level, as the official SDKs read it (`off`, `error`,
+/// `warn`, `info`, `debug`); the examples and the command-line tool turn it into a `tracing`
+/// filter for the `imagekit` target. The library itself only emits events: the application's
+/// subscriber decides what is shown.
+pub const ENV_LOG: &str = "IMAGE_KIT_LOG";
+
+/// `Name: value` lines, as [`ENV_CUSTOM_HEADERS`] holds them; lines without a colon are
+/// skipped, names and values trimmed.
+pub fn parse_header_lines(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+        .filter(|(name, _)| !name.is_empty())
+        .collect()
+}
 
 /// Everything a request needs: credentials, base URLs, user agent, defaults, body cap, clock.
 ///

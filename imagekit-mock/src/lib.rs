@@ -9,6 +9,7 @@
 //! * [`multipart`]: reads an upload's form back into its parts.
 //! * [`emulator`]: a stateful in-memory ImageKit, as a transport or an HTTP server on 127.0.0.1,
 //!   for offline tests of whole workflows.
+//! * [`webhooks`]: signed webhook headers in both of ImageKit's schemes, for testing handlers.
 //!
 //! # A unit test with the scripted transport
 //!
@@ -57,6 +58,7 @@ pub mod fixtures;
 pub mod multipart;
 mod scripted;
 mod sleep;
+pub mod webhooks;
 
 pub use mockall;
 pub use scripted::{Expectation, RecordedRequest, ScriptedTransport};

@@ -29,7 +29,25 @@ pub struct Folder {
     /// When the folder was last updated, ISO 8601.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+    /// Who created the folder, when ImageKit knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<Creator>,
     /// Fields this version of the crate does not know (and `type`), kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Who created something: the user's name at the time, and email.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Creator {
+    /// The user's email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The user's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Fields this version of the crate does not know, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

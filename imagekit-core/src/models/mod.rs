@@ -56,7 +56,7 @@ pub(crate) use file_accessors;
 pub use account::{
     CacheAnalytics, Origin, OriginType, UrlEndpoint, UrlRewriter, UrlRewriterType, Usage, UsageAnalytics,
 };
-pub use asset::{Asset, AssetSort, AssetType, FileTypeFilter, Folder};
+pub use asset::{Asset, AssetSort, AssetType, Creator, FileTypeFilter, Folder};
 pub use bulk::{BulkDeleteResult, BulkItemError, BulkKind, BulkResult, BulkTagsResult, Deleted, TagsUpdated};
 pub use custom_metadata_field::{CustomMetadataField, CustomMetadataFieldSchema};
 pub use extension::{Extension, ExtensionName, ExtensionStatus, SavedExtension};

@@ -37,6 +37,7 @@ pub mod metadata;
 pub mod named_transformations;
 pub mod saved_extensions;
 pub mod versions;
+pub mod webhooks;
 
 use crate::client::Client;
 use crate::config::Config;
@@ -87,6 +88,11 @@ macro_rules! root_resources {
             /// Named transformations.
             pub fn named_transformations(&self) -> named_transformations::NamedTransformations<$caller> {
                 named_transformations::NamedTransformations::new(self.clone())
+            }
+
+            /// Webhook verification with the configured webhook secret.
+            pub fn webhooks(&self) -> webhooks::Webhooks<$caller> {
+                webhooks::Webhooks::new(self.clone())
             }
 
             /// Signed delivery URLs and client-side upload credentials, made with the private

@@ -38,6 +38,11 @@ pub enum WebhookError {
     /// The secret is empty.
     #[error("the webhook secret is empty: use the secret shown in the ImageKit dashboard")]
     EmptySecret,
+    /// `webhooks().unwrap(..)` was called on a client configured without a webhook secret.
+    #[error(
+        "no webhook secret is configured: set IMAGEKIT_WEBHOOK_SECRET or give one to the builder's webhook_secret"
+    )]
+    NoSecret,
     /// No clock on this target.
     #[error("no system clock on this target: call WebhookVerifier::now_unix with the current Unix time")]
     ClockUnavailable,

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::models::{File, Folder, Upload};
 use crate::webhook::error::WebhookError;
 
 /// The typed event and the whole JSON body.
@@ -174,6 +175,15 @@ pub struct FileDeletedData {
     pub file_id: String,
 }
 
+/// Payload of `folder.deleted`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct FolderDeletedData {
+    /// Id of the deleted folder.
+    pub folder_id: String,
+}
+
 /// Payload of `file-version.deleted`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -187,8 +197,9 @@ pub struct FileVersionDeletedData {
 
 /// An ImageKit webhook event, by its `type`.
 ///
-/// File details and upload results are kept as JSON here (`data: Value`); event types this
-/// crate does not know yet arrive as [`WebhookEvent::Unknown`] with the whole body.
+/// File events carry the file's details ([`File`]), `upload.pre-transform.success` the upload's
+/// result ([`Upload`]), folder events the folder ([`Folder`]); event types this crate does not
+/// know yet arrive as [`WebhookEvent::Unknown`] with the whole body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookEvent {
@@ -199,7 +210,7 @@ pub enum WebhookEvent {
     /// `video.transformation.error`.
     VideoTransformationError(Box<Event<VideoTransformationData, VideoWebhookRequest>>),
     /// `upload.pre-transform.success`; `data` is the upload result.
-    UploadPreTransformSuccess(Box<Event<Value, PreTransformRequest>>),
+    UploadPreTransformSuccess(Box<Event<Upload, PreTransformRequest>>),
     /// `upload.pre-transform.error`.
     UploadPreTransformError(Box<Event<PreTransformErrorData, PreTransformRequest>>),
     /// `upload.post-transform.success`.
@@ -207,15 +218,22 @@ pub enum WebhookEvent {
     /// `upload.post-transform.error`.
     UploadPostTransformError(Box<Event<PostTransformErrorData, PostTransformRequest>>),
     /// `file.created`; `data` is the file's details.
-    FileCreated(Box<Event<Value>>),
+    FileCreated(Box<Event<File>>),
     /// `file.updated`; `data` is the file's details.
-    FileUpdated(Box<Event<Value>>),
+    FileUpdated(Box<Event<File>>),
     /// `file.deleted`.
     FileDeleted(Box<Event<FileDeletedData>>),
     /// `file-version.created`; `data` is the version's details.
-    FileVersionCreated(Box<Event<Value>>),
+    FileVersionCreated(Box<Event<File>>),
     /// `file-version.deleted`.
     FileVersionDeleted(Box<Event<FileVersionDeletedData>>),
+    /// `folder.created`: a folder was made, explicitly, by a copy or move, or by an upload into
+    /// a folder that did not exist.
+    FolderCreated(Box<Event<Folder>>),
+    /// `folder.updated`: a folder changed (custom metadata, a rename).
+    FolderUpdated(Box<Event<Folder>>),
+    /// `folder.deleted`.
+    FolderDeleted(Box<Event<FolderDeletedData>>),
     /// An event type this crate does not model, kept whole.
     Unknown {
         /// The event's `type`.
@@ -252,6 +270,9 @@ impl WebhookEvent {
             "file.deleted" => E::FileDeleted(typed(&type_, raw)?),
             "file-version.created" => E::FileVersionCreated(typed(&type_, raw)?),
             "file-version.deleted" => E::FileVersionDeleted(typed(&type_, raw)?),
+            "folder.created" => E::FolderCreated(typed(&type_, raw)?),
+            "folder.updated" => E::FolderUpdated(typed(&type_, raw)?),
+            "folder.deleted" => E::FolderDeleted(typed(&type_, raw)?),
             _ => E::Unknown { type_, raw },
         })
     }
@@ -272,6 +293,9 @@ impl WebhookEvent {
             E::FileDeleted(_) => "file.deleted",
             E::FileVersionCreated(_) => "file-version.created",
             E::FileVersionDeleted(_) => "file-version.deleted",
+            E::FolderCreated(_) => "folder.created",
+            E::FolderUpdated(_) => "folder.updated",
+            E::FolderDeleted(_) => "folder.deleted",
             E::Unknown { type_, .. } => type_,
         }
     }
