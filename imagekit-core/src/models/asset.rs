@@ -60,7 +60,7 @@ pub enum Asset {
     /// `type` is `file` or `file-version`.
     File(Box<File>),
     /// `type` is `folder`.
-    Folder(Folder),
+    Folder(Box<Folder>),
     /// A `type` this version of the crate does not know, kept as sent.
     Unknown(Value),
 }
@@ -91,7 +91,9 @@ impl<'de> Deserialize<'de> for Asset {
             "file" | "file-version" => serde_json::from_value(value)
                 .map(|f| Self::File(Box::new(f)))
                 .map_err(serde::de::Error::custom),
-            "folder" => serde_json::from_value(value).map(Self::Folder).map_err(serde::de::Error::custom),
+            "folder" => serde_json::from_value(value)
+                .map(|f| Self::Folder(Box::new(f)))
+                .map_err(serde::de::Error::custom),
             _ => Ok(Self::Unknown(value)),
         }
     }
