@@ -7,8 +7,10 @@ use http::Method;
 use serde::Serialize;
 
 use crate::caller::Caller;
+use crate::error::Error;
 use crate::models::{BulkDeleteResult, BulkTagsResult};
 use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::background::{ChunkStep, absorb};
 use crate::resources::handle::check_count;
 use crate::resources::handle::resource;
 
@@ -20,6 +22,19 @@ pub const MAX_TAG_FILES: usize = 50;
 resource! {
     /// Bulk file operations, from [`crate::resources::files::Files::bulk`].
     Bulk
+}
+
+/// Adds to a count error where to go for more files than one request takes.
+fn split_hint(method: &'static str) -> impl Fn(Error) -> Error {
+    move |error| match &error {
+        Error::InvalidInput(e) if e.reason().contains("at most") || e.reason().contains("between") => {
+            Error::invalid_input(
+                "fileIds",
+                format!("{}; {method} splits more into several requests", e.reason()),
+            )
+        }
+        _ => error,
+    }
 }
 
 fn strings<S: Into<String>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
@@ -43,7 +58,7 @@ struct Tags {
 }
 
 impl<C: Caller> Bulk<C> {
-    /// Deletes up to 100 files and all their versions.
+    /// Deletes up to 100 files and all their versions (more: [`Bulk::delete_all`] on a client).
     ///
     /// `POST /v1/files/batch/deleteByFileIds`
     pub fn delete<S: Into<String>>(
@@ -51,15 +66,17 @@ impl<C: Caller> Bulk<C> {
         file_ids: impl IntoIterator<Item = S>,
     ) -> C::Call<BulkDeleteResult> {
         let body = FileIds { file_ids: strings(file_ids) };
-        let op = check_count("fileIds", body.file_ids.len(), 1, MAX_DELETE_FILES).and_then(|()| {
-            Operation::json_partial(
-                "delete-multiple-files",
-                Method::POST,
-                ApiPath::new("/v1/files/batch/deleteByFileIds"),
-            )
-            .with_idempotency(Idempotency::Deletion)
-            .json_body(&body)
-        });
+        let op = check_count("fileIds", body.file_ids.len(), 1, MAX_DELETE_FILES)
+            .map_err(split_hint("delete_all"))
+            .and_then(|()| {
+                Operation::json_partial(
+                    "delete-multiple-files",
+                    Method::POST,
+                    ApiPath::new("/v1/files/batch/deleteByFileIds"),
+                )
+                .with_idempotency(Idempotency::Deletion)
+                .json_body(&body)
+            });
         self.caller.call(op)
     }
 
@@ -108,10 +125,159 @@ impl<C: Caller> Bulk<C> {
     ) -> C::Call<BulkTagsResult> {
         let tag_count = body.tags.as_ref().or(body.ai_tags.as_ref()).map_or(0, Vec::len);
         let op = check_count("fileIds", body.file_ids.len(), 1, MAX_TAG_FILES)
+            .map_err(split_hint("the *_all methods"))
             .and_then(|()| check_count(tags_field, tag_count, 1, usize::MAX))
             .and_then(|()| Operation::json_partial(name, Method::POST, ApiPath::new(path)).json_body(&body))
             // Adding or removing the same tags twice leaves the files as once: safe to retry.
             .map(|op| op.with_idempotency(Idempotency::Idempotent));
         self.caller.call(op)
+    }
+}
+
+/// Bulk operations over any number of files, on the async client: split into requests of at
+/// most 100 files (50 for tags), sent one after another, with their results merged.
+impl Bulk<crate::client::Client> {
+    /// Deletes any number of files, 100 per request, and merges what each request did.
+    ///
+    /// Files ImageKit cannot find are listed in the result's `errors` (a request with missing
+    /// files deletes none of them, so the rest of that request is sent again); a request that
+    /// fails lists its files there with the reason. No or wrong credentials end it at once.
+    pub async fn delete_all<S: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+    ) -> Result<BulkDeleteResult, Error> {
+        let ids = strings(file_ids);
+        let mut result = BulkDeleteResult::default();
+        for chunk in ids.chunks(MAX_DELETE_FILES) {
+            let mut pending = chunk.to_vec();
+            loop {
+                let outcome = self.delete(pending.clone()).await;
+                if let ChunkStep::Next = absorb(&mut result, &mut pending, outcome)? {
+                    break;
+                }
+            }
+        }
+        Ok(result)
+    }
+
+    /// Adds tags to any number of files, 50 per request; see [`Bulk::delete_all`].
+    pub async fn add_tags_all<S: Into<String>, T: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+        tags: impl IntoIterator<Item = T>,
+    ) -> Result<BulkTagsResult, Error> {
+        let tags = strings(tags);
+        self.tags_all(file_ids, |ids| self.add_tags(ids, tags.clone())).await
+    }
+
+    /// Removes tags from any number of files, 50 per request; see [`Bulk::delete_all`].
+    pub async fn remove_tags_all<S: Into<String>, T: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+        tags: impl IntoIterator<Item = T>,
+    ) -> Result<BulkTagsResult, Error> {
+        let tags = strings(tags);
+        self.tags_all(file_ids, |ids| self.remove_tags(ids, tags.clone())).await
+    }
+
+    /// Removes AI tags from any number of files, 50 per request; see [`Bulk::delete_all`].
+    pub async fn remove_ai_tags_all<S: Into<String>, T: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+        ai_tags: impl IntoIterator<Item = T>,
+    ) -> Result<BulkTagsResult, Error> {
+        let tags = strings(ai_tags);
+        self.tags_all(file_ids, |ids| self.remove_ai_tags(ids, tags.clone())).await
+    }
+
+    async fn tags_all<S: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+        call: impl Fn(Vec<String>) -> crate::call::Call<BulkTagsResult>,
+    ) -> Result<BulkTagsResult, Error> {
+        let ids = strings(file_ids);
+        let mut result = BulkTagsResult::default();
+        for chunk in ids.chunks(MAX_TAG_FILES) {
+            let mut pending = chunk.to_vec();
+            loop {
+                let outcome = call(pending.clone()).await;
+                if let ChunkStep::Next = absorb(&mut result, &mut pending, outcome)? {
+                    break;
+                }
+            }
+        }
+        Ok(result)
+    }
+}
+
+/// The same on the blocking client.
+#[cfg(not(target_arch = "wasm32"))]
+impl Bulk<crate::blocking::BlockingClient> {
+    /// Deletes any number of files, 100 per request; as the async client's `delete_all`.
+    pub fn delete_all<S: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+    ) -> Result<BulkDeleteResult, Error> {
+        let ids = strings(file_ids);
+        let mut result = BulkDeleteResult::default();
+        for chunk in ids.chunks(MAX_DELETE_FILES) {
+            let mut pending = chunk.to_vec();
+            loop {
+                let outcome = self.delete(pending.clone());
+                if let ChunkStep::Next = absorb(&mut result, &mut pending, outcome)? {
+                    break;
+                }
+            }
+        }
+        Ok(result)
+    }
+
+    /// Adds tags to any number of files, 50 per request; as the async client's `add_tags_all`.
+    pub fn add_tags_all<S: Into<String>, T: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+        tags: impl IntoIterator<Item = T>,
+    ) -> Result<BulkTagsResult, Error> {
+        let tags = strings(tags);
+        self.tags_all(file_ids, |ids| self.add_tags(ids, tags.clone()))
+    }
+
+    /// Removes tags from any number of files, 50 per request.
+    pub fn remove_tags_all<S: Into<String>, T: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+        tags: impl IntoIterator<Item = T>,
+    ) -> Result<BulkTagsResult, Error> {
+        let tags = strings(tags);
+        self.tags_all(file_ids, |ids| self.remove_tags(ids, tags.clone()))
+    }
+
+    /// Removes AI tags from any number of files, 50 per request.
+    pub fn remove_ai_tags_all<S: Into<String>, T: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+        ai_tags: impl IntoIterator<Item = T>,
+    ) -> Result<BulkTagsResult, Error> {
+        let tags = strings(ai_tags);
+        self.tags_all(file_ids, |ids| self.remove_ai_tags(ids, tags.clone()))
+    }
+
+    fn tags_all<S: Into<String>>(
+        &self,
+        file_ids: impl IntoIterator<Item = S>,
+        call: impl Fn(Vec<String>) -> Result<BulkTagsResult, Error>,
+    ) -> Result<BulkTagsResult, Error> {
+        let ids = strings(file_ids);
+        let mut result = BulkTagsResult::default();
+        for chunk in ids.chunks(MAX_TAG_FILES) {
+            let mut pending = chunk.to_vec();
+            loop {
+                let outcome = call(pending.clone());
+                if let ChunkStep::Next = absorb(&mut result, &mut pending, outcome)? {
+                    break;
+                }
+            }
+        }
+        Ok(result)
     }
 }

@@ -4,8 +4,11 @@ use http::Method;
 use serde::Serialize;
 
 use crate::caller::Caller;
-use crate::models::{PurgeRequest, PurgeStatus};
+use crate::error::Error;
+use crate::models::{JobStatus, PurgeRequest, PurgeStatus};
 use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::background::{Backoff, Polling};
+use crate::resources::folders::no_sleeper;
 use crate::resources::handle::check_not_empty;
 use crate::resources::handle::resource;
 
@@ -53,5 +56,40 @@ impl<C: Caller> Invalidation<C> {
             .id("requestId", request_id)
             .map(|p| Operation::json("purge-status", Method::GET, p));
         self.caller.call(op)
+    }
+}
+
+/// Waiting for a purge, on the async client.
+impl Invalidation<crate::client::Client> {
+    /// Polls the purge until it is completed, and returns its final state; as
+    /// `folders().job().wait(..)`.
+    pub async fn wait(&self, request_id: &str, polling: Polling) -> Result<PurgeStatus, Error> {
+        let sleeper = self.caller.inner.sleeper.clone().ok_or_else(no_sleeper)?;
+        let mut backoff = Backoff::new(polling);
+        loop {
+            let status = self.get(request_id).await?;
+            if status.status == Some(JobStatus::Completed) {
+                return Ok(status);
+            }
+            let wait = backoff.next_wait().ok_or_else(|| backoff.gave_up(&format!("purge {request_id}")))?;
+            sleeper.sleep(wait).await;
+        }
+    }
+}
+
+/// Waiting for a purge, on the blocking client.
+#[cfg(not(target_arch = "wasm32"))]
+impl Invalidation<crate::blocking::BlockingClient> {
+    /// Polls the purge until it is completed, sleeping the thread between polls.
+    pub fn wait(&self, request_id: &str, polling: Polling) -> Result<PurgeStatus, Error> {
+        let mut backoff = Backoff::new(polling);
+        loop {
+            let status = self.get(request_id)?;
+            if status.status == Some(JobStatus::Completed) {
+                return Ok(status);
+            }
+            let wait = backoff.next_wait().ok_or_else(|| backoff.gave_up(&format!("purge {request_id}")))?;
+            std::thread::sleep(wait);
+        }
     }
 }

@@ -7,8 +7,10 @@ use http::Method;
 use serde::Serialize;
 
 use crate::caller::Caller;
-use crate::models::{BulkJob, FolderJob};
+use crate::error::Error;
+use crate::models::{BulkJob, FolderJob, JobStatus};
 use crate::operation::{ApiPath, Idempotency, Operation};
+use crate::resources::background::{Backoff, Polling};
 use crate::resources::handle::check_not_empty;
 use crate::resources::handle::resource;
 
@@ -194,4 +196,59 @@ impl RenameFolder {
         self.purge_cache = Some(purge);
         self
     }
+}
+
+/// Waiting for a job, on the async client.
+impl Job<crate::client::Client> {
+    /// Polls the job until it is completed, and returns its final state: at once, then with
+    /// growing waits, within `polling.deadline` (a timeout error says it was still pending).
+    /// Waits on the client's sleeper.
+    ///
+    /// ```
+    /// # async fn run(client: imagekit_core::Client) -> Result<(), imagekit_core::Error> {
+    /// use imagekit_core::resources::background::Polling;
+    /// use imagekit_core::resources::folders::CopyFolder;
+    ///
+    /// let job = client.folders().copy(CopyFolder::new("/catalog", "/archive")).await?;
+    /// let done = client.folders().job().wait(&job.job_id, Polling::default()).await?;
+    /// println!("{:?}", done.status);
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait(&self, job_id: &str, polling: Polling) -> Result<BulkJob, Error> {
+        let sleeper = self.caller.inner.sleeper.clone().ok_or_else(no_sleeper)?;
+        let mut backoff = Backoff::new(polling);
+        loop {
+            let job = self.get(job_id).await?;
+            if job.status == Some(JobStatus::Completed) {
+                return Ok(job);
+            }
+            let wait = backoff.next_wait().ok_or_else(|| backoff.gave_up(&format!("folder job {job_id}")))?;
+            sleeper.sleep(wait).await;
+        }
+    }
+}
+
+/// Waiting for a job, on the blocking client.
+#[cfg(not(target_arch = "wasm32"))]
+impl Job<crate::blocking::BlockingClient> {
+    /// Polls the job until it is completed; as the async client's `wait`, sleeping the thread.
+    pub fn wait(&self, job_id: &str, polling: Polling) -> Result<BulkJob, Error> {
+        let mut backoff = Backoff::new(polling);
+        loop {
+            let job = self.get(job_id)?;
+            if job.status == Some(JobStatus::Completed) {
+                return Ok(job);
+            }
+            let wait = backoff.next_wait().ok_or_else(|| backoff.gave_up(&format!("folder job {job_id}")))?;
+            std::thread::sleep(wait);
+        }
+    }
+}
+
+/// The error of `wait` on a client that cannot time a wait.
+pub(crate) fn no_sleeper() -> Error {
+    Error::invalid_input(
+        "sleeper",
+        "waiting needs a sleeper, and this client has none: give one to the builder",
+    )
 }

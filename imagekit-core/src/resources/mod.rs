@@ -26,6 +26,7 @@
 
 pub mod accounts;
 pub mod assets;
+pub mod background;
 pub mod bulk;
 pub mod cache;
 pub mod custom_metadata_fields;
