@@ -122,6 +122,14 @@ impl Error {
         }
     }
 
+    /// The rejected argument, if the call was refused before anything was sent.
+    pub fn as_invalid_input(&self) -> Option<&InvalidInput> {
+        match self {
+            Self::InvalidInput(e) => Some(e),
+            _ => None,
+        }
+    }
+
     /// The transport error, if this is one.
     pub fn as_transport(&self) -> Option<&TransportError> {
         match self {

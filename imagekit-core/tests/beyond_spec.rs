@@ -82,7 +82,7 @@ async fn named_transformation_names_are_checked_before_sending() {
 }
 
 #[tokio::test]
-async fn usage_analytics_reads_totals_and_keeps_breakdowns() {
+async fn usage_analytics_reads_totals_and_breakdowns() {
     let transport = ScriptedTransport::new();
     let c = client(&transport);
     transport
@@ -92,11 +92,22 @@ async fn usage_analytics_reads_totals_and_keeps_breakdowns() {
     assert_eq!(transport.last_request().unwrap().query(), Some("startDate=2024-07-01&endDate=2024-07-08"));
     assert_eq!(analytics.request_count, Some(1_204_551.0));
     assert_eq!(analytics.start_date.as_deref(), Some("2024-07-01"));
-    let cache = analytics.cache.unwrap();
-    assert_eq!(cache.hit, Some(1_150_020.0));
+    let cache = analytics.cache.as_ref().unwrap();
+    assert_eq!(cache.hit_count, Some(1_150_020.0));
+    assert_eq!(cache.miss_count, Some(51_203.0));
     assert_eq!(cache.error_count, Some(3_328.0));
-    assert_eq!(analytics.extra["browser"][0]["name"], "Chrome");
-    assert_eq!(analytics.extra["top404Assets"][0]["count"], 1_200);
+    assert!(cache.extra.is_empty(), "every cache field is typed: {:?}", cache.extra);
+    let browser = analytics.browser.as_ref().unwrap();
+    assert_eq!(browser.by_requests[0].name.as_deref(), Some("Chrome"));
+    assert_eq!(analytics.country.as_ref().unwrap().by_bandwidth[0].code.as_deref(), Some("DE"));
+    assert_eq!(analytics.top_404_assets.as_ref().unwrap()[0].request_count, Some(1_200.0));
+    assert_eq!(analytics.extensions.as_ref().unwrap()[0].operation_count, Some(12.0));
+    assert_eq!(analytics.video_processing.as_ref().unwrap()[0].duration_seconds, Some(125.5));
+    assert!(
+        analytics.extra.is_empty(),
+        "every field of the SDKs' shape is typed: {:?}",
+        analytics.extra.keys()
+    );
 
     assert_eq!(
         invalid_field(c.accounts().usage_analytics().get("2024-07-01", "2024-10-01").await),

@@ -429,9 +429,34 @@ async fn custom_metadata_fields_crud() {
         400,
         json!({"message": "Invalid schema", "help": "h", "errors": {"schema.minValue": "must be a number"}}),
     );
-    let error = c.custom_metadata_fields().update("cm1", UpdateCustomMetadataField::new()).await.unwrap_err();
+    let update = UpdateCustomMetadataField::new().schema(UpdateFieldSchema::new().min_value("x"));
+    let error = c.custom_metadata_fields().update("cm1", update).await.unwrap_err();
     assert_eq!(error.as_api().unwrap().errors().unwrap()["schema.minValue"], "must be a number");
     transport.assert_all_consumed();
+
+    // Refused before anything is sent: an empty update, an empty label, a long description.
+    let sent_before = transport.requests().len();
+    let empty = c.custom_metadata_fields().update("cm1", UpdateCustomMetadataField::new()).await.unwrap_err();
+    assert_eq!(empty.as_invalid_input().map(|i| i.parameter()), Some("update"));
+    let unlabelled = UpdateCustomMetadataField::new().label("");
+    let error = c.custom_metadata_fields().update("cm1", unlabelled).await.unwrap_err();
+    assert_eq!(error.as_invalid_input().map(|i| i.parameter()), Some("label"));
+    let long = "d".repeat(imagekit_core::resources::custom_metadata_fields::MAX_DESCRIPTION_CHARS + 1);
+    let error = c
+        .custom_metadata_fields()
+        .update("cm1", UpdateCustomMetadataField::new().description(long.clone()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.as_invalid_input().map(|i| i.parameter()), Some("description"));
+    let create = CreateCustomMetadataField::new(
+        "n",
+        "l",
+        CustomMetadataFieldSchema::new(CustomMetadataFieldType::Text),
+    )
+    .description(long);
+    let error = c.custom_metadata_fields().create(create).await.unwrap_err();
+    assert_eq!(error.as_invalid_input().map(|i| i.parameter()), Some("description"));
+    assert_eq!(transport.requests().len(), sent_before, "nothing more was sent");
 }
 
 #[tokio::test]
@@ -535,6 +560,24 @@ async fn origins_send_only_the_settings_of_their_kind() {
     c.accounts().origins().get("o1").await.unwrap();
     transport.expect(Method::DELETE, "/v1/accounts/origins/o1").respond(fixtures::no_content());
     c.accounts().origins().delete("o1").await.unwrap();
+
+    // An IAM-role bucket sends empty keys, as the API asks; the canonical header can be
+    // turned off while its base URL stays.
+    transport.expect(Method::POST, "/v1/accounts/origins").respond(fixtures::created(json!({"id": "o3"})));
+    let origin = CreateOrigin::s3_iam_role("Role", "shop")
+        .include_canonical_header(false)
+        .base_url_for_canonical_header("https://shop.example.com");
+    c.accounts().origins().create(origin).await.unwrap();
+    assert_eq!(
+        body(&sent(&transport)),
+        json!({"name": "Role", "type": "S3", "bucket": "shop", "useIAMRole": true, "accessKey": "",
+            "secretKey": "", "includeCanonicalHeader": false,
+            "baseUrlForCanonicalHeader": "https://shop.example.com"})
+    );
+    // Other kinds have no IAM role: the setting is not sent.
+    transport.expect(Method::POST, "/v1/accounts/origins").respond(fixtures::created(json!({"id": "o4"})));
+    c.accounts().origins().create(CreateOrigin::web_proxy("Proxy").use_iam_role(true)).await.unwrap();
+    assert_eq!(body(&sent(&transport)), json!({"name": "Proxy", "type": "WEB_PROXY"}));
 
     for name in ["", "bad-name!", &"x".repeat(101)] {
         assert_eq!(invalid_field(c.accounts().origins().create(CreateOrigin::web_proxy(name)).await), "name");

@@ -37,10 +37,10 @@ pub struct Usage {
 pub struct CacheAnalytics {
     /// Requests served from the CDN cache.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hit: Option<f64>,
+    pub hit_count: Option<f64>,
     /// Requests that missed the cache.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub miss: Option<f64>,
+    pub miss_count: Option<f64>,
     /// Requests that ended in an error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_count: Option<f64>,
@@ -49,11 +49,86 @@ pub struct CacheAnalytics {
     pub extra: Map<String, Value>,
 }
 
-/// Detailed delivery analytics over a date range.
+/// One line of a [`Breakdown`]: a browser, a country, a format, an asset, a referrer, ...
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct UsageEntry {
+    /// What the line is about (an asset's path, a browser's name, a country's name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A country's ISO code, in the country breakdown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Bandwidth, in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bandwidth_bytes: Option<f64>,
+    /// Requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_count: Option<f64>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The top lines of one breakdown, ranked by bandwidth and by requests.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Breakdown {
+    /// Ranked by bandwidth.
+    #[serde(default)]
+    pub by_bandwidth: Vec<UsageEntry>,
+    /// Ranked by requests.
+    #[serde(default)]
+    pub by_requests: Vec<UsageEntry>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A count of requests for a name: an error reason, a status code, an asset answered 404.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct NamedCount {
+    /// The reason, status code or asset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_count: Option<f64>,
+    /// Operations, in the extensions list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_count: Option<f64>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Video processing of one codec and resolution.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct VideoProcessingUsage {
+    /// The codec, e.g. `h264`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub codec: Option<String>,
+    /// Seconds processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<f64>,
+    /// The resolution, e.g. `1080p`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<String>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Detailed delivery analytics over a date range, both days included (UTC).
 ///
 /// This operation is not in ImageKit's public OpenAPI document; the shape follows the official
-/// SDKs, which leave the breakdowns open. Totals are typed; breakdowns (by browser, country,
-/// format, top assets, ...) are kept as the JSON ImageKit sends.
+/// SDKs' types.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -67,7 +142,7 @@ pub struct UsageAnalytics {
     /// First day of the range, `YYYY-MM-DD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    /// Day after the range, `YYYY-MM-DD`.
+    /// Last day of the range, `YYYY-MM-DD`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// When the report was made, ISO 8601.
@@ -76,7 +151,58 @@ pub struct UsageAnalytics {
     /// Cache hits and misses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cache: Option<CacheAnalytics>,
-    /// Breakdowns and fields this version of the crate does not type, kept as sent.
+    /// By browser.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser: Option<Breakdown>,
+    /// By country.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<Breakdown>,
+    /// By device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device: Option<Breakdown>,
+    /// By format delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Breakdown>,
+    /// The most requested images.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_images: Option<Breakdown>,
+    /// The most requested image transformations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_image_transforms: Option<Breakdown>,
+    /// The most requested other assets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_other_assets: Option<Breakdown>,
+    /// The top referrers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_referrers: Option<Breakdown>,
+    /// The top user agents.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_user_agents: Option<Breakdown>,
+    /// The most requested videos.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_videos: Option<Breakdown>,
+    /// The most requested video transformations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_video_transforms: Option<Breakdown>,
+    /// By URL endpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url_endpoints: Option<Breakdown>,
+    /// Why requests failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_reasons: Option<Vec<NamedCount>>,
+    /// By status code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_codes: Option<Vec<NamedCount>>,
+    /// The assets most often answered 404.
+    #[serde(rename = "top404Assets", skip_serializing_if = "Option::is_none")]
+    pub top_404_assets: Option<Vec<NamedCount>>,
+    /// Extension operations, by extension.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Vec<NamedCount>>,
+    /// Video processing, by codec and resolution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video_processing: Option<Vec<VideoProcessingUsage>>,
+    /// Fields this version of the crate does not type, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

@@ -22,6 +22,12 @@ pub struct CustomMetadataField {
     /// The field's type and constraints.
     #[serde(default)]
     pub schema: CustomMetadataFieldSchema,
+    /// A hint shown in the media library, when one was set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether ImageKit manages the field (such as the original creation date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reserved: Option<bool>,
     /// Fields this version of the crate does not know, kept as sent.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -54,7 +54,8 @@ macro_rules! file_accessors {
 pub(crate) use file_accessors;
 
 pub use account::{
-    CacheAnalytics, Origin, OriginType, UrlEndpoint, UrlRewriter, UrlRewriterType, Usage, UsageAnalytics,
+    Breakdown, CacheAnalytics, NamedCount, Origin, OriginType, UrlEndpoint, UrlRewriter, UrlRewriterType,
+    Usage, UsageAnalytics, UsageEntry, VideoProcessingUsage,
 };
 pub use asset::{Asset, AssetSort, AssetType, Creator, FileTypeFilter, Folder};
 pub use bulk::{BulkDeleteResult, BulkItemError, BulkKind, BulkResult, BulkTagsResult, Deleted, TagsUpdated};

@@ -321,6 +321,16 @@ impl CreateOrigin {
         }
     }
 
+    /// An Amazon S3 bucket read with the IAM role ImageKit is granted (`useIAMRole`), without keys.
+    pub fn s3_iam_role(name: impl Into<String>, bucket: impl Into<String>) -> Self {
+        Self::s3(name, bucket, "", "").use_iam_role(true)
+    }
+
+    /// A Cloudinary backup bucket read with the IAM role ImageKit is granted, without keys.
+    pub fn cloudinary_backup_iam_role(name: impl Into<String>, bucket: impl Into<String>) -> Self {
+        Self::cloudinary_backup(name, bucket, "", "").use_iam_role(true)
+    }
+
     /// A Cloudinary backup bucket.
     pub fn cloudinary_backup(
         name: impl Into<String>,
@@ -401,10 +411,37 @@ impl CreateOrigin {
         &self.kind
     }
 
-    /// Adds a canonical `Link` header pointing at `base_url` to delivered assets.
-    pub fn canonical_header(mut self, base_url: impl Into<String>) -> Self {
-        self.include_canonical_header = Some(true);
+    /// Adds a canonical `Link` header pointing at `base_url` to delivered assets: a shortcut for
+    /// [`CreateOrigin::include_canonical_header`]`(true)` and
+    /// [`CreateOrigin::base_url_for_canonical_header`]`(base_url)`.
+    pub fn canonical_header(self, base_url: impl Into<String>) -> Self {
+        self.include_canonical_header(true).base_url_for_canonical_header(base_url)
+    }
+
+    /// Whether delivered assets get a canonical `Link` header (`includeCanonicalHeader`); an
+    /// update can turn it off while keeping the base URL.
+    pub fn include_canonical_header(mut self, include: bool) -> Self {
+        self.include_canonical_header = Some(include);
+        self
+    }
+
+    /// The base URL of the canonical header (`baseUrlForCanonicalHeader`).
+    pub fn base_url_for_canonical_header(mut self, base_url: impl Into<String>) -> Self {
         self.base_url_for_canonical_header = Some(base_url.into());
+        self
+    }
+
+    /// Reads the bucket with the IAM role ImageKit is granted instead of keys (`useIAMRole`; S3
+    /// and Cloudinary backup only, ignored by other kinds). The keys are then sent empty, as the
+    /// API asks.
+    pub fn use_iam_role(mut self, use_role: bool) -> Self {
+        if matches!(self.kind, OriginType::S3 | OriginType::CloudinaryBackup) {
+            self.use_iam_role = Some(use_role);
+            if use_role {
+                self.access_key = Some(String::new());
+                self.secret_key = Some(String::new());
+            }
+        }
         self
     }
 

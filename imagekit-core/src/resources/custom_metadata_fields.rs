@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::caller::Caller;
+use crate::error::Error;
 use crate::models::{CustomMetadataField, CustomMetadataFieldSchema};
 use crate::operation::{ApiPath, Idempotency, Operation};
 use crate::resources::handle::check_not_empty;
@@ -15,7 +16,7 @@ resource! {
     CustomMetadataFields
 }
 
-fn field_path(id: &str) -> Result<ApiPath, crate::error::Error> {
+fn field_path(id: &str) -> Result<ApiPath, Error> {
     ApiPath::new("/v1/customMetadataFields").id("id", id)
 }
 
@@ -26,6 +27,7 @@ impl<C: Caller> CustomMetadataFields<C> {
     pub fn create(&self, params: CreateCustomMetadataField) -> C::Call<CustomMetadataField> {
         let op = check_not_empty("name", &params.name)
             .and_then(|()| check_not_empty("label", &params.label))
+            .and_then(|()| check_description(params.description.as_ref()))
             .and_then(|()| {
                 Operation::json("create-new-field", Method::POST, ApiPath::new("/v1/customMetadataFields"))
                     .json_body(&params)
@@ -43,11 +45,12 @@ impl<C: Caller> CustomMetadataFields<C> {
         self.caller.call(Ok(op))
     }
 
-    /// Changes a field's label or constraints (its name and type cannot change).
+    /// Changes a field's label, description or constraints (its name and type cannot
+    /// change). An update that sets none of them is refused before anything is sent.
     ///
     /// `PATCH /v1/customMetadataFields/{id}`
     pub fn update(&self, id: &str, params: UpdateCustomMetadataField) -> C::Call<CustomMetadataField> {
-        let op = field_path(id).and_then(|p| {
+        let op = check_update(&params).and_then(|()| field_path(id)).and_then(|p| {
             Operation::json("update-existing-field", Method::PATCH, p)
                 .with_idempotency(Idempotency::Idempotent)
                 .json_body(&params)
@@ -77,13 +80,45 @@ pub struct CreateCustomMetadataField {
     pub label: String,
     /// The type and constraints.
     pub schema: CustomMetadataFieldSchema,
+    /// A hint shown in the media library, at most 500 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 impl CreateCustomMetadataField {
     /// A field `name` labelled `label` with this schema.
     pub fn new(name: impl Into<String>, label: impl Into<String>, schema: CustomMetadataFieldSchema) -> Self {
-        Self { name: name.into(), label: label.into(), schema }
+        Self { name: name.into(), label: label.into(), schema, description: None }
     }
+
+    /// Sets the hint shown in the media library (at most 500 characters).
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+}
+
+/// The most characters a field's description may have.
+pub const MAX_DESCRIPTION_CHARS: usize = 500;
+
+fn check_description(description: Option<&String>) -> Result<(), Error> {
+    if description.is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS) {
+        return Err(Error::invalid_input(
+            "description",
+            format!("must have at most {MAX_DESCRIPTION_CHARS} characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_update(params: &UpdateCustomMetadataField) -> Result<(), Error> {
+    if params.label.is_none() && params.schema.is_none() && params.description.is_none() {
+        return Err(Error::invalid_input("update", "set a label, a description or a schema"));
+    }
+    if let Some(label) = &params.label {
+        check_not_empty("label", label)?;
+    }
+    check_description(params.description.as_ref())
 }
 
 /// Parameters of [`CustomMetadataFields::list`].
@@ -126,6 +161,9 @@ pub struct UpdateCustomMetadataField {
     /// New constraints (the type stays).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<UpdateFieldSchema>,
+    /// A new hint (at most 500 characters); `""` removes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 impl UpdateCustomMetadataField {
@@ -137,6 +175,12 @@ impl UpdateCustomMetadataField {
     /// Sets a new label.
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
+        self
+    }
+
+    /// Sets a new hint; `""` removes it.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
         self
     }
 
