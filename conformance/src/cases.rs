@@ -85,8 +85,8 @@ fn every_field(call: UploadCall) -> UploadCall {
             ResponseField::IsPrivateFile,
         ])
         .extensions([
-            json!({"name": "google-auto-tagging", "maxTags": 5, "minConfidence": 95}),
-            json!({"name": "remove-bg", "options": {"add_shadow": true}}),
+            Extension::auto_tagging(ExtensionName::GoogleAutoTagging, 95, 5),
+            Extension::new(ExtensionName::RemoveBg).option("options", json!({"add_shadow": true})),
         ])
         .custom_metadata(metadata)
         .transformation(

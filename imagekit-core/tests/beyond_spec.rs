@@ -50,7 +50,7 @@ async fn named_transformations_list_create_get_update_delete() {
         json!({"name": "product_card", "transformation": "w-400,h-300,c-at_max,f-auto", "enabled": true})
     );
     assert_eq!(created.id.as_deref(), Some(id));
-    assert_eq!(created.transformation, Some(json!("w-400,h-300,c-at_max,f-auto")));
+    assert_eq!(created.transformation, Some("w-400,h-300,c-at_max,f-auto".to_owned()));
 
     transport.expect(Method::GET, &item).respond(fixtures::ok(fixtures::named_transformation()));
     assert_eq!(
@@ -77,6 +77,10 @@ async fn named_transformation_names_are_checked_before_sending() {
     }
     let update = UpdateNamedTransformation::new().name("bad name");
     assert_eq!(invalid_field(c.named_transformations().update("id1", update).await), "name");
+    let create = CreateNamedTransformation::new("thumb", "");
+    assert_eq!(invalid_field(c.named_transformations().create(create).await), "transformation");
+    let update = UpdateNamedTransformation::new().transformation("");
+    assert_eq!(invalid_field(c.named_transformations().update("id1", update).await), "transformation");
     assert_eq!(invalid_field(c.named_transformations().get("").await), "id");
     assert_eq!(transport.request_count(), 0);
 }

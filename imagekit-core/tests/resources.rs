@@ -496,6 +496,10 @@ async fn saved_extensions_crud() {
         invalid_field(c.saved_extensions().update("ext_1", UpdateSavedExtension::new().name("")).await),
         "name"
     );
+    let pointer = CreateSavedExtension::new("Alias", "Points elsewhere", Extension::saved("ext_1"));
+    assert_eq!(invalid_field(c.saved_extensions().create(pointer).await), "config.name");
+    let pointer = UpdateSavedExtension::new().config(Extension::saved("ext_1"));
+    assert_eq!(invalid_field(c.saved_extensions().update("ext_1", pointer).await), "config.name");
     transport.assert_all_consumed();
 }
 

@@ -376,7 +376,9 @@ fn upload_operations_match_the_spec_send_its_fields_and_parse_its_examples() {
             .is_published(true)
             .custom_coordinates("1,1,1,1")
             .response_fields([ResponseField::Tags])
-            .extensions([serde_json::json!({"name": "remove-bg"})])
+            .extensions([imagekit_core::models::Extension::new(
+                imagekit_core::models::ExtensionName::RemoveBg,
+            )])
             .webhook_url("https://example.test/w")
             .overwrite_file(true)
             .overwrite_ai_tags(true)

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use http::Method;
-use imagekit_core::models::UploadOutcome;
+use imagekit_core::models::{Extension, ExtensionName, UploadOutcome};
 use imagekit_core::transport::{ByteStream, RequestBody};
 use imagekit_core::upload::{
     BodySource, PostTransformation, ResponseField, UploadFile, UploadSource, UploadTransformation,
@@ -70,7 +70,7 @@ async fn every_field_is_sent_as_the_sdks_encode_it() {
         .is_published(false)
         .custom_coordinates("10,10,100,100")
         .response_fields([ResponseField::Tags, ResponseField::CustomMetadata])
-        .extensions([json!({"name": "google-auto-tagging", "maxTags": 5, "minConfidence": 95})])
+        .extensions([Extension::auto_tagging(ExtensionName::GoogleAutoTagging, 95, 5)])
         .webhook_url("https://example.test/hook")
         .overwrite_file(false)
         .overwrite_ai_tags(false)

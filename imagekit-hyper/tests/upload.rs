@@ -13,7 +13,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use imagekit_core::models::UploadOutcome;
+use imagekit_core::models::{Extension, ExtensionName, UploadOutcome};
 use imagekit_core::upload::{PostTransformation, ResponseField, UploadSource, UploadTransformation};
 use imagekit_core::{Client, Error, FixedClock, TransportErrorKind};
 use imagekit_hyper::HyperTransport;
@@ -121,7 +121,7 @@ async fn a_file_upload_arrives_part_by_part_with_every_field() {
         .is_published(true)
         .custom_coordinates("0,0,10,10")
         .response_fields([ResponseField::Metadata, ResponseField::SelectedFieldsSchema])
-        .extensions([json!({"name": "remove-bg", "options": {"add_shadow": true}})])
+        .extensions([Extension::new(ExtensionName::RemoveBg).option("options", json!({"add_shadow": true}))])
         .webhook_url("https://example.test/w")
         .overwrite_file(true)
         .overwrite_ai_tags(true)

@@ -379,6 +379,10 @@ fn list_and_search() {
     assert_eq!(names(&get("fileType=image&sort=DESC_WIDTH")), ["b.png", "c.png"]);
     assert_eq!(names(&get("fileType=non-image")), ["a.txt"]);
     assert_eq!(names(&get("sort=ASC_NAME&skip=1&limit=1")), ["b.png"]);
+    // The sorts the SDKs added: accepted; the upload time stands in for the embedded date.
+    assert_eq!(names(&get("sort=DESC_ORIGINAL_CREATION_DATE")), names(&get("sort=DESC_CREATED")));
+    assert_eq!(get("sort=ASC_DURATION").as_array().unwrap().len(), 3);
+    assert_eq!(call(&emulator, Method::GET, "/v1/files?sort=ASC_LENGTH", None).0, 400);
     assert_eq!(names(&get("type=file-version")), ["b.png"]);
     assert_eq!(get("type=file-version")[0]["type"], "file-version");
     assert_eq!(

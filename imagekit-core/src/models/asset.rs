@@ -144,6 +144,14 @@ string_enum! {
         AscRelevance => "ASC_RELEVANCE",
         /// Most relevant to the search first.
         DescRelevance => "DESC_RELEVANCE",
+        /// Shortest audio or video first.
+        AscDuration => "ASC_DURATION",
+        /// Longest audio or video first.
+        DescDuration => "DESC_DURATION",
+        /// Earliest original creation date (from the file's own metadata) first.
+        AscOriginalCreationDate => "ASC_ORIGINAL_CREATION_DATE",
+        /// Latest original creation date first.
+        DescOriginalCreationDate => "DESC_ORIGINAL_CREATION_DATE",
     }
 }
 

@@ -110,10 +110,10 @@ pub struct File {
     pub size: Option<f64>,
     /// Bit rate of a video or audio file.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bit_rate: Option<i64>,
+    pub bit_rate: Option<f64>,
     /// Duration of a video or audio file, in seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
+    pub duration: Option<f64>,
     /// Audio codec of a video or audio file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_codec: Option<String>,

@@ -37,10 +37,10 @@ pub struct Metadata {
     pub p_hash: Option<String>,
     /// Bit rate of a video.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bit_rate: Option<i64>,
+    pub bit_rate: Option<f64>,
     /// Duration of a video, in seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<i64>,
+    pub duration: Option<f64>,
     /// Audio codec of a video.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_codec: Option<String>,

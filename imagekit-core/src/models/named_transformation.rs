@@ -19,7 +19,7 @@ pub struct NamedTransformation {
     pub name: Option<String>,
     /// The transformation the name stands for.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub transformation: Option<Value>,
+    pub transformation: Option<String>,
     /// Whether URLs may use it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,

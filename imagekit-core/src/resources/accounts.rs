@@ -121,8 +121,8 @@ resource! {
 }
 
 impl<C: Caller> AccountUsageAnalytics<C> {
-    /// Analytics from `start_date` to `end_date`, both `YYYY-MM-DD` (UTC), less than 90 days
-    /// apart. Not in ImageKit's public OpenAPI document; follows the official SDKs.
+    /// Analytics from `start_date` to `end_date`, both `YYYY-MM-DD` (UTC) and both included,
+    /// less than 90 days apart. Not in ImageKit's public OpenAPI document; follows the official SDKs.
     ///
     /// `GET /v1/accounts/usage-analytics?startDate=..&endDate=..`
     pub fn get(&self, start_date: &str, end_date: &str) -> C::Call<UsageAnalytics> {

@@ -5,7 +5,6 @@
 
 use http::Method;
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::caller::Caller;
 use crate::models::NamedTransformation;
@@ -48,14 +47,16 @@ impl<C: Caller> NamedTransformations<C> {
     ///
     /// `POST /v1/named-transformations`
     pub fn create(&self, params: CreateNamedTransformation) -> C::Call<NamedTransformation> {
-        let op = check_name(&params.name).and_then(|()| {
-            Operation::json(
-                "create-named-transformation",
-                Method::POST,
-                ApiPath::new("/v1/named-transformations"),
-            )
-            .json_body(&params)
-        });
+        let op = check_name(&params.name)
+            .and_then(|()| check_not_empty("transformation", &params.transformation))
+            .and_then(|()| {
+                Operation::json(
+                    "create-named-transformation",
+                    Method::POST,
+                    ApiPath::new("/v1/named-transformations"),
+                )
+                .json_body(&params)
+            });
         self.caller.call(op)
     }
 
@@ -74,6 +75,9 @@ impl<C: Caller> NamedTransformations<C> {
         let op = transformation_path(id).and_then(|p| {
             if let Some(name) = &params.name {
                 check_name(name)?;
+            }
+            if let Some(transformation) = &params.transformation {
+                check_not_empty("transformation", transformation)?;
             }
             Operation::json("update-named-transformation", Method::PATCH, p)
                 .with_idempotency(Idempotency::Idempotent)
@@ -100,8 +104,9 @@ impl<C: Caller> NamedTransformations<C> {
 pub struct CreateNamedTransformation {
     /// The name (letters, digits, `_`; case-sensitive), used in URLs as `tr:n-<name>`.
     pub name: String,
-    /// The transformation it stands for, e.g. `"w-400,h-300,c-at_max"`.
-    pub transformation: Value,
+    /// The transformation it stands for, e.g. `"w-400,h-300,c-at_max"`; typed steps become one
+    /// with [`crate::url::build_transformation_string`].
+    pub transformation: String,
     /// Whether URLs may use it right away.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -109,7 +114,17 @@ pub struct CreateNamedTransformation {
 
 impl CreateNamedTransformation {
     /// Names `transformation` as `name`.
-    pub fn new(name: impl Into<String>, transformation: impl Into<Value>) -> Self {
+    ///
+    /// ```
+    /// use imagekit_core::resources::named_transformations::CreateNamedTransformation;
+    /// use imagekit_core::url::{build_transformation_string, Transformation};
+    ///
+    /// let steps = [Transformation::new().width(400).height(300)];
+    /// let thumbnail = CreateNamedTransformation::new("thumb", build_transformation_string(&steps)?);
+    /// assert_eq!(thumbnail.transformation, "w-400,h-300");
+    /// # Ok::<(), imagekit_core::url::UrlError>(())
+    /// ```
+    pub fn new(name: impl Into<String>, transformation: impl Into<String>) -> Self {
         Self { name: name.into(), transformation: transformation.into(), enabled: None }
     }
 
@@ -132,7 +147,7 @@ pub struct UpdateNamedTransformation {
     pub name: Option<String>,
     /// A new transformation.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub transformation: Option<Value>,
+    pub transformation: Option<String>,
 }
 
 impl UpdateNamedTransformation {
@@ -154,7 +169,7 @@ impl UpdateNamedTransformation {
     }
 
     /// Sets a new transformation.
-    pub fn transformation(mut self, transformation: impl Into<Value>) -> Self {
+    pub fn transformation(mut self, transformation: impl Into<String>) -> Self {
         self.transformation = Some(transformation.into());
         self
     }

@@ -4,7 +4,8 @@ use http::Method;
 use serde::Serialize;
 
 use crate::caller::Caller;
-use crate::models::{Extension, SavedExtension};
+use crate::error::Error;
+use crate::models::{Extension, ExtensionName, SavedExtension};
 use crate::operation::{ApiPath, Idempotency, Operation};
 use crate::resources::handle::check_not_empty;
 use crate::resources::handle::resource;
@@ -14,8 +15,20 @@ resource! {
     SavedExtensions
 }
 
-fn extension_path(id: &str) -> Result<ApiPath, crate::error::Error> {
+fn extension_path(id: &str) -> Result<ApiPath, Error> {
     ApiPath::new("/v1/saved-extensions").id("id", id)
+}
+
+/// A saved extension is a configuration of a real extension; one that points at another saved
+/// extension would be a reference the API does not resolve.
+fn check_config(config: &Extension) -> Result<(), Error> {
+    if config.name == ExtensionName::SavedExtension {
+        return Err(Error::invalid_input(
+            "config.name",
+            "a saved extension cannot refer to another saved extension",
+        ));
+    }
+    Ok(())
 }
 
 impl<C: Caller> SavedExtensions<C> {
@@ -33,6 +46,7 @@ impl<C: Caller> SavedExtensions<C> {
     pub fn create(&self, params: CreateSavedExtension) -> C::Call<SavedExtension> {
         let op = check_not_empty("name", &params.name)
             .and_then(|()| check_not_empty("description", &params.description))
+            .and_then(|()| check_config(&params.config))
             .and_then(|()| {
                 Operation::json("create-extension", Method::POST, ApiPath::new("/v1/saved-extensions"))
                     .json_body(&params)
@@ -58,6 +72,9 @@ impl<C: Caller> SavedExtensions<C> {
             }
             if let Some(description) = &params.description {
                 check_not_empty("description", description)?;
+            }
+            if let Some(config) = &params.config {
+                check_config(config)?;
             }
             Operation::json("update-extension", Method::PATCH, p)
                 .with_idempotency(Idempotency::Idempotent)

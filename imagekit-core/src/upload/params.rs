@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
+use crate::models::Extension;
 use crate::models::string_enum::string_enum;
 
 /// The most characters all tags of a file may have together.
@@ -137,9 +138,8 @@ pub struct UploadFile {
     pub custom_coordinates: Option<String>,
     /// `responseFields`: extra fields to include in the answer.
     pub response_fields: Option<Vec<ResponseField>>,
-    /// `extensions`: the extensions to run, as the JSON objects the API takes, e.g.
-    /// `{"name": "google-auto-tagging", "maxTags": 5, "minConfidence": 95}`.
-    pub extensions: Option<Vec<Value>>,
+    /// `extensions`: the extensions to run, e.g. [`Extension::auto_tagging`].
+    pub extensions: Option<Vec<Extension>>,
     /// `webhookUrl`: where the final status of extensions is posted.
     pub webhook_url: Option<String>,
     /// `overwriteFile` (default `true`).
@@ -180,8 +180,8 @@ macro_rules! upload_fields {
             fn custom_coordinates(coordinates: impl Into<String>) => custom_coordinates = coordinates.into();
             /// Sets `responseFields`.
             fn response_fields(fields: impl IntoIterator<Item = $crate::upload::ResponseField>) => response_fields = fields.into_iter().collect();
-            /// Sets `extensions`, as the JSON objects the API takes.
-            fn extensions(extensions: impl IntoIterator<Item = serde_json::Value>) => extensions = extensions.into_iter().collect();
+            /// Sets `extensions`, e.g. [`Extension::auto_tagging`](crate::models::Extension::auto_tagging).
+            fn extensions(extensions: impl IntoIterator<Item = $crate::models::Extension>) => extensions = extensions.into_iter().collect();
             /// Sets `webhookUrl`.
             fn webhook_url(url: impl Into<String>) => webhook_url = url.into();
             /// Sets `overwriteFile`.

@@ -31,7 +31,10 @@ pub(super) fn list(state: &State, query: Option<&str>) -> Reply {
         Some(("DESC", key)) => (true, key),
         _ => return Err(bad_request("Your request contains invalid sort parameter.")),
     };
-    if !["NAME", "CREATED", "UPDATED", "HEIGHT", "WIDTH", "SIZE", "RELEVANCE"].contains(&key) {
+    // The emulator keeps no media durations or embedded creation dates: `DURATION` sorts every
+    // file as equal (so by id) and `ORIGINAL_CREATION_DATE` falls back to the upload time.
+    let known = ["NAME", "CREATED", "UPDATED", "HEIGHT", "WIDTH", "SIZE", "RELEVANCE", "DURATION"];
+    if !known.contains(&key) && key != "ORIGINAL_CREATION_DATE" {
         return Err(bad_request("Your request contains invalid sort parameter."));
     }
     let limit = match param("limit") {
@@ -171,6 +174,7 @@ pub(super) fn list(state: &State, query: Option<&str>) -> Reply {
             "HEIGHT" => a.height.total_cmp(&b.height),
             "WIDTH" => a.width.total_cmp(&b.width),
             "SIZE" => a.size.total_cmp(&b.size),
+            "DURATION" => std::cmp::Ordering::Equal,
             _ => a.created.cmp(&b.created),
         };
         let ordering = primary.then_with(|| a.order.cmp(&b.order));
