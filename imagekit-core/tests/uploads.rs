@@ -109,7 +109,7 @@ async fn every_field_is_sent_as_the_sdks_encode_it() {
         ("isPublished", "false"),
         ("customCoordinates", "10,10,100,100"),
         ("responseFields", "tags,customMetadata"),
-        ("extensions", r#"[{"name":"google-auto-tagging","maxTags":5,"minConfidence":95}]"#),
+        ("extensions", r#"[{"name":"google-auto-tagging","minConfidence":95,"maxTags":5}]"#),
         ("webhookUrl", "https://example.test/hook"),
         ("overwriteFile", "false"),
         ("overwriteAITags", "false"),
