@@ -58,7 +58,11 @@ fn signing_refuses_dot_segments_and_backslashes() {
 /// the whole URL.
 #[test]
 fn signing_refuses_urls_not_under_the_endpoint() {
-    for src in ["https://evil.example/demo/a.jpg", "https://ik.imagekit.io/other/a.jpg", "https://ik.imagekit.io/demonstration/a.jpg"] {
+    for src in [
+        "https://evil.example/demo/a.jpg",
+        "https://ik.imagekit.io/other/a.jpg",
+        "https://ik.imagekit.io/demonstration/a.jpg",
+    ] {
         assert_eq!(refused_field(signer().build_src(&signed(src))), "src", "{src}");
     }
     assert!(signer().build_src(&signed("https://ik.imagekit.io/demo/a.jpg")).is_ok());
@@ -114,7 +118,8 @@ async fn form_part_headers_refuse_control_characters() {
 
     // A name with quotes is encoded, not refused, and stays one part.
     transport.push_response(fixtures::ok(fixtures::uploaded("x", "/", 3)));
-    let outcome = client.files().upload(UploadSource::bytes("abc"), "a\"; name=\"fileName.png").await.unwrap();
+    let outcome =
+        client.files().upload(UploadSource::bytes("abc"), "a\"; name=\"fileName.png").await.unwrap();
     assert!(matches!(outcome, UploadOutcome::Uploaded(_)));
     let parts = transport.last_request().unwrap().form_parts().unwrap();
     assert_eq!(parts.iter().filter(|p| p.name == "fileName").count(), 1);
@@ -140,7 +145,8 @@ fn the_boundary_never_occurs_in_a_field() {
     // Without a random source the fallback boundary still keeps out of the fields.
     let form = Multipart::with_random(None).text("a", "b");
     assert!(form.boundary().starts_with("imagekit-rs-"));
-    let failing: std::sync::Arc<dyn imagekit_core::runtime::Random> = std::sync::Arc::new(|_: &mut [u8]| false);
+    let failing: std::sync::Arc<dyn imagekit_core::runtime::Random> =
+        std::sync::Arc::new(|_: &mut [u8]| false);
     let form = Multipart::with_random(Some(failing)).text("a", "b");
     assert!(form.boundary().starts_with("imagekit-rs-"));
 }
@@ -166,7 +172,8 @@ fn cleartext_base_urls_are_refused_unless_loopback_or_allowed() {
     for local in ["http://127.0.0.1:4010", "http://localhost:4010", "http://[::1]:4010"] {
         assert!(Config::builder().private_key("k").base_url(local).build().is_ok(), "{local}");
     }
-    let allowed = Config::builder().private_key("k").base_url("http://api.internal").allow_insecure_http(true).build();
+    let allowed =
+        Config::builder().private_key("k").base_url("http://api.internal").allow_insecure_http(true).build();
     assert!(allowed.is_ok());
 }
 

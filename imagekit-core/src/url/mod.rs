@@ -403,10 +403,9 @@ impl UrlBuilder {
             check_signable(opts, &final_url)?;
         }
         let expiry = if expires_in > 0 {
-            let expiry = self
-                .now()?
-                .checked_add(expires_in)
-                .ok_or_else(|| UrlError::invalid("expiresIn", "now + expiresIn overflows a Unix timestamp"))?;
+            let expiry = self.now()?.checked_add(expires_in).ok_or_else(|| {
+                UrlError::invalid("expiresIn", "now + expiresIn overflows a Unix timestamp")
+            })?;
             if expiry >= sign::NO_EXPIRY && !self.lenient_signing {
                 return Err(UrlError::invalid(
                     "expiresIn",
@@ -455,7 +454,10 @@ fn check_signable(opts: &SrcOptions, url: &str) -> Result<(), UrlError> {
                         given (UrlBuilder::lenient_signing signs it as the SDKs do)";
     let src = opts.src.as_str();
     if src.contains('\\') {
-        return Err(UrlError::invalid("src", format!("contains a backslash, which URLs read as `/`: {HINT}")));
+        return Err(UrlError::invalid(
+            "src",
+            format!("contains a backslash, which URLs read as `/`: {HINT}"),
+        ));
     }
     // The path of an absolute src, or the whole of a relative one.
     let path = match src.split_once("://") {
@@ -468,7 +470,10 @@ fn check_signable(opts: &SrcOptions, url: &str) -> Result<(), UrlError> {
         decoded == "." || decoded == ".."
     };
     if path.split('/').any(is_dot) {
-        return Err(UrlError::invalid("src", format!("has a dot segment (`.` or `..`, plain or percent-encoded): {HINT}")));
+        return Err(UrlError::invalid(
+            "src",
+            format!("has a dot segment (`.` or `..`, plain or percent-encoded): {HINT}"),
+        ));
     }
     let reserved = |name: &str| name.eq_ignore_ascii_case("ik-t") || name.eq_ignore_ascii_case("ik-s");
     if let Some((name, _)) = opts.query_parameters.iter().find(|(name, _)| reserved(name)) {
@@ -479,14 +484,20 @@ fn check_signable(opts: &SrcOptions, url: &str) -> Result<(), UrlError> {
     }
     let query = src.split_once('?').map_or("", |(_, q)| q).split('#').next().unwrap_or_default();
     if query.split('&').any(|pair| reserved(pair.split('=').next().unwrap_or_default())) {
-        return Err(UrlError::invalid("src", "carries a query parameter named ik-t or ik-s, the signature's own"));
+        return Err(UrlError::invalid(
+            "src",
+            "carries a query parameter named ik-t or ik-s, the signature's own",
+        ));
     }
     let endpoint = opts.url_endpoint.as_str();
-    let under = url.strip_prefix(endpoint).is_some_and(|rest| endpoint.ends_with('/') || rest.starts_with('/'));
+    let under =
+        url.strip_prefix(endpoint).is_some_and(|rest| endpoint.ends_with('/') || rest.starts_with('/'));
     if !under {
         return Err(UrlError::invalid(
             "src",
-            format!("the URL is not under urlEndpoint {endpoint:?}, so its signature would cover a URL of another origin or path: {HINT}"),
+            format!(
+                "the URL is not under urlEndpoint {endpoint:?}, so its signature would cover a URL of another origin or path: {HINT}"
+            ),
         ));
     }
     Ok(())
