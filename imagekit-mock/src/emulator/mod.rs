@@ -35,8 +35,27 @@
 //! update (tags, custom coordinates, custom metadata, description, AI tag removal, publish),
 //! delete and bulk delete, copy, move, rename, metadata, versions (list, get, delete, restore),
 //! bulk tags and AI tags, list and search, folders (create, delete, and copy, move, rename as
-//! bulk jobs that complete at once), job status, cache purge and its status. See the crate
-//! README for the details and what is not implemented.
+//! bulk jobs that complete at once), job status, cache purge and its status.
+//!
+//! The account's settings, each a collection of records with ids and the API's rules:
+//!
+//! * custom metadata fields (`/v1/customMetadataFields`): create, list (`includeDeleted`;
+//!   `folderPath` is accepted, every field applies everywhere), update, delete; a deleted field
+//!   is hidden but keeps its name, which no new field may take;
+//! * saved extensions (`/v1/saved-extensions`): create, list, get, update, delete, with each
+//!   extension's configuration checked;
+//! * origins (`/v1/accounts/origins`): every kind, checked against what it requires and
+//!   accepts, answered with the defaults filled in and without credentials; an origin a URL
+//!   endpoint uses cannot be deleted;
+//! * URL endpoints (`/v1/accounts/url-endpoints`): the account's `default` one from the start
+//!   (it cannot be deleted), others with a prefix of their own and origins that exist;
+//! * named transformations (`/v1/named-transformations`) and account webhooks
+//!   (`/v1/accounts/webhooks`), which the official SDKs call though the OpenAPI document does not
+//!   have them.
+//!
+//! Usage (`/v1/accounts/usage`, and `/v1/accounts/usage-analytics` as the SDKs call it) checks
+//! its dates and answers figures made from the library's size. See the crate README for the
+//! details and what is not implemented.
 //!
 //! # Authentication
 //!
@@ -59,7 +78,7 @@
 //! | `GET /__emulator/requests` | the requests answered so far: `[{method, path, query, status, injected}]` |
 //! | `DELETE /__emulator/requests` | empty that log |
 //! | `DELETE /__emulator/faults` | remove all rules |
-//! | `POST /__emulator/reset` | forget everything: files, folders, jobs, rules, counters, clock |
+//! | `POST /__emulator/reset` | forget everything: files, folders, jobs, settings, rules, counters, clock |
 //! | `GET /__emulator/health` | `{"status": "ok"}` |
 
 mod form;
@@ -98,6 +117,7 @@ impl std::fmt::Debug for Emulator {
             .field("url_endpoint", &state.url_endpoint)
             .field("files", &state.files.len())
             .field("folders", &state.folders.len())
+            .field("stored_bytes", &state.stored_bytes())
             .field("faults", &state.faults.len())
             .finish_non_exhaustive()
     }
@@ -249,6 +269,11 @@ impl Emulator {
         self
     }
 
+    /// The bytes of file content the library holds, all versions counted.
+    pub fn stored_bytes(&self) -> u64 {
+        self.state().stored_bytes()
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         // A test that panicked while holding the lock must not hide its own failure.
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -350,8 +375,10 @@ impl Emulator {
         self.state().requests.clear();
     }
 
-    /// Forgets everything: files, folders, jobs, purge requests, fault rules, the request log;
-    /// ids and the clock start again. The private key and URL endpoint stay.
+    /// Forgets everything: files, folders, jobs, purge requests, the account's settings (custom
+    /// metadata fields, saved extensions, origins, URL endpoints but the default one, named
+    /// transformations, webhooks), fault rules, the request log; ids and the clock start again.
+    /// The private key and URL endpoint stay.
     pub fn reset(&self) {
         self.state().reset();
     }
