@@ -307,6 +307,11 @@ fn every_answer_matches_the_spec() {
         403,
     );
     c.upload("v2", UploadForm::new("a.txt", &b"x"[..]).field("token", &token), Some(KEY), 400);
+    // Over the storage limit: ImageKit's 400 for an upload over the account's limits.
+    let limit = c.emulator.stored_bytes() + 4;
+    let _ = c.emulator.clone().with_storage_limit(limit);
+    c.upload("v1", UploadForm::new("big.txt", &b"0123456789"[..]), Some(KEY), 400);
+    let _ = c.emulator.clone().with_storage_limit(u64::MAX);
     for version in ["v1", "v2"] {
         c.upload(version, UploadForm::new("a.txt", &b"x"[..]), None, 401);
         c.upload(version, UploadForm::new("a.txt", &b"x"[..]), Some("private_wrong"), 403);

@@ -259,13 +259,26 @@ impl Emulator {
     /// An empty media library that accepts `private_key`, with file URLs on
     /// `https://ik.imagekit.io/emulator`.
     pub fn new(private_key: impl Into<String>) -> Self {
-        let state = State::new(private_key.into(), state::DEFAULT_URL_ENDPOINT.to_owned());
+        let state = State::new(
+            private_key.into(),
+            state::DEFAULT_URL_ENDPOINT.to_owned(),
+            state::DEFAULT_STORAGE_LIMIT,
+        );
         Self { state: Arc::new(Mutex::new(state)) }
     }
 
     /// Builds file URLs on this URL endpoint instead (e.g. `https://ik.imagekit.io/your_id`).
     pub fn with_url_endpoint(self, url_endpoint: impl Into<String>) -> Self {
         self.state().url_endpoint = url_endpoint.into();
+        self
+    }
+
+    /// Bounds the bytes of file content the library holds, all versions counted (1 GiB unless
+    /// set). An upload that would go over it is refused as ImageKit refuses one over the
+    /// account's limit (400 `Upload Limit Exceeded.`) and stores nothing. The limit survives
+    /// [`Emulator::reset`].
+    pub fn with_storage_limit(self, bytes: u64) -> Self {
+        self.state().storage_limit = bytes;
         self
     }
 
@@ -378,7 +391,7 @@ impl Emulator {
     /// Forgets everything: files, folders, jobs, purge requests, the account's settings (custom
     /// metadata fields, saved extensions, origins, URL endpoints but the default one, named
     /// transformations, webhooks), fault rules, the request log; ids and the clock start again.
-    /// The private key and URL endpoint stay.
+    /// The private key, URL endpoint and storage limit stay.
     pub fn reset(&self) {
         self.state().reset();
     }

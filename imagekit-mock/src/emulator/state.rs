@@ -19,12 +19,16 @@ pub(crate) const EPOCH_MS: i64 = 1_735_689_600_000;
 pub(crate) const TICK_MS: i64 = 1_000;
 /// The URL endpoint file URLs are built on unless another is configured.
 pub(crate) const DEFAULT_URL_ENDPOINT: &str = "https://ik.imagekit.io/emulator";
+/// The most bytes of file content the library holds unless another limit is configured.
+pub(crate) const DEFAULT_STORAGE_LIMIT: u64 = 1 << 30;
 
 /// Everything the emulator knows. Cloned handles of an `Emulator` share one `State`.
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) private_key: String,
     pub(crate) url_endpoint: String,
+    /// The most bytes of file content, all versions together, uploads may bring the library to.
+    pub(crate) storage_limit: u64,
     pub(crate) now_ms: i64,
     pub(crate) next_id: u64,
     pub(crate) next_request: u64,
@@ -121,7 +125,7 @@ pub(crate) struct Job {
 }
 
 impl State {
-    pub(crate) fn new(private_key: String, url_endpoint: String) -> Self {
+    pub(crate) fn new(private_key: String, url_endpoint: String, storage_limit: u64) -> Self {
         let mut records = Records::default();
         // Every account has its default URL endpoint from the start.
         records.of_mut(URL_ENDPOINTS).push(Record {
@@ -134,6 +138,7 @@ impl State {
         Self {
             private_key,
             url_endpoint,
+            storage_limit,
             now_ms: EPOCH_MS,
             next_id: 1,
             next_request: 1,
@@ -147,9 +152,13 @@ impl State {
         }
     }
 
-    /// Back to the state of a new emulator with the same key and URL endpoint.
+    /// Back to the state of a new emulator with the same key, URL endpoint and storage limit.
     pub(crate) fn reset(&mut self) {
-        *self = Self::new(std::mem::take(&mut self.private_key), std::mem::take(&mut self.url_endpoint));
+        *self = Self::new(
+            std::mem::take(&mut self.private_key),
+            std::mem::take(&mut self.url_endpoint),
+            self.storage_limit,
+        );
     }
 
     /// The bytes of file content stored, every version counted.
