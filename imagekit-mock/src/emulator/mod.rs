@@ -80,6 +80,14 @@
 //! | `DELETE /__emulator/faults` | remove all rules |
 //! | `POST /__emulator/reset` | forget everything: files, folders, jobs, settings, rules, counters, clock |
 //! | `GET /__emulator/health` | `{"status": "ok"}` |
+//!
+//! # The HTTP server
+//!
+//! [`Emulator::serve_with`] takes [`ServeOptions`] to change the server's limits: a request head
+//! must arrive within 10 s (else the connection is closed), a body within 60 s (else 408), a
+//! body is at most 256 MiB (else 413, at once when `Content-Length` says so). Accept errors
+//! (out of file descriptors) pause the server briefly instead of spinning. The library holds at
+//! most 1 GiB of file content ([`Emulator::with_storage_limit`]), in process too.
 
 mod form;
 mod handlers;
@@ -100,7 +108,7 @@ use serde_json::{Value, json};
 
 pub use form::UploadForm;
 #[cfg(feature = "server")]
-pub use server::ServerHandle;
+pub use server::{ServeOptions, ServerHandle};
 
 use state::State;
 

@@ -1,15 +1,24 @@
 //! The emulator over HTTP/1.1 on a local address, on its own thread and Tokio runtime, so it
 //! can be started from synchronous tests, async tests and the binary alike.
+//!
+//! Slow or oversized requests cannot hold it: heads and bodies have deadlines, bodies a size
+//! limit.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::io;
 use std::net::{SocketAddr, TcpListener as StdListener, ToSocketAddrs};
+use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use bytes::Bytes;
+use http::header::{CONNECTION, CONTENT_LENGTH};
+use http::{HeaderValue, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use imagekit_core::transport::HttpResponse;
 use tokio::sync::oneshot;
 
 use imagekit_core::{Error, TransportError, TransportErrorKind};
@@ -33,8 +42,82 @@ impl std::error::Error for ServerFailed {
     }
 }
 
-/// The largest request body the server reads (uploads included).
-const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+fn server_failed(error: io::Error) -> Error {
+    Error::Transport(TransportError::new(TransportErrorKind::Other, ServerFailed(error)))
+}
+
+/// The first pause after an accept error, doubled on each error that follows.
+const ACCEPT_PAUSE_MIN: Duration = Duration::from_millis(100);
+/// The longest pause after accept errors.
+const ACCEPT_PAUSE_MAX: Duration = Duration::from_secs(1);
+
+/// How the emulator's HTTP server treats connections, for
+/// [`Emulator::serve_with`]. The defaults are what [`Emulator::serve`] uses: 10 s to send a request
+/// head, 60 s to send a body, bodies up to 256 MiB.
+///
+/// ```
+/// use std::time::Duration;
+/// use imagekit_mock::emulator::{Emulator, ServeOptions};
+///
+/// let options = ServeOptions::new().header_read_timeout(Duration::from_secs(2));
+/// let server = Emulator::new("private_test").serve_with("127.0.0.1:0", options).unwrap();
+/// server.shutdown();
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct ServeOptions {
+    header_read_timeout: Duration,
+    body_read_timeout: Duration,
+    max_body_bytes: usize,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(60),
+            max_body_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+impl std::fmt::Debug for ServeOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeOptions")
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
+}
+
+impl ServeOptions {
+    /// The defaults; see [`ServeOptions`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How long a connection may take to send a request head (also the longest a kept-alive
+    /// connection may stay idle); then it is closed. 10 s unless set.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a request body may take to arrive after its head; then the answer is 408.
+    /// 60 s unless set.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    /// The largest request body read (uploads included); a larger one is answered 413, at once
+    /// when its `Content-Length` says so. 256 MiB unless set.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+}
 
 /// A running emulator server. Dropping it (or [`ServerHandle::shutdown`]) stops it.
 #[derive(Debug)]
@@ -89,7 +172,8 @@ impl Drop for ServerHandle {
 
 impl Emulator {
     /// Serves this emulator (and its clones' shared state) over HTTP on `addr`, e.g.
-    /// `127.0.0.1:4010`. Returns once the socket is bound.
+    /// `127.0.0.1:4010`, with the default [`ServeOptions`]. Returns
+    /// once the socket is bound.
     ///
     /// ```
     /// use imagekit_mock::emulator::Emulator;
@@ -101,24 +185,33 @@ impl Emulator {
     /// server.shutdown();
     /// ```
     pub fn serve(&self, addr: impl ToSocketAddrs) -> Result<ServerHandle, Error> {
-        self.try_serve(addr)
-            .map_err(|e| Error::Transport(TransportError::new(TransportErrorKind::Other, ServerFailed(e))))
+        self.serve_with(addr, ServeOptions::default())
     }
 
-    fn try_serve(&self, addr: impl ToSocketAddrs) -> io::Result<ServerHandle> {
-        let listener = StdListener::bind(addr)?;
+    /// Serves on `addr` with these options.
+    pub fn serve_with(&self, addr: impl ToSocketAddrs, options: ServeOptions) -> Result<ServerHandle, Error> {
+        let addrs: Vec<SocketAddr> = addr.to_socket_addrs().map_err(server_failed)?.collect();
+        self.try_serve(&addrs, options).map_err(server_failed)
+    }
+
+    fn try_serve(&self, addrs: &[SocketAddr], options: ServeOptions) -> io::Result<ServerHandle> {
+        let listener = StdListener::bind(addrs)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let emulator = self.clone();
+        let options = Arc::new(options);
         let thread = std::thread::Builder::new().name(format!("imagekit-emulator-{}", addr.port())).spawn(
             move || {
                 runtime.block_on(async move {
                     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
+                    let serve = |(stream, _): (tokio::net::TcpStream, SocketAddr)| {
+                        tokio::spawn(serve_connection(stream, emulator.clone(), Arc::clone(&options)));
+                    };
                     tokio::select! {
                         _ = stopped => {}
-                        _ = accept_loop(listener, emulator) => {}
+                        _ = accept_loop(|| listener.accept(), serve) => {}
                     }
                 });
             },
@@ -132,29 +225,112 @@ impl Emulator {
     }
 }
 
-async fn accept_loop(listener: tokio::net::TcpListener, emulator: Emulator) {
+/// Accepts connections for ever. An accept error that concerns one connection is passed over;
+/// any other (out of file descriptors, of memory) pauses the loop, 100 ms doubling to 1 s, so
+/// it waits for resources to be freed instead of spinning on the error.
+async fn accept_loop<S, F, A>(mut accept: A, mut serve: impl FnMut(S))
+where
+    A: FnMut() -> F,
+    F: Future<Output = io::Result<S>>,
+{
+    let mut pause = ACCEPT_PAUSE_MIN;
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
-        let emulator = emulator.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
-                let emulator = emulator.clone();
-                async move { Ok::<_, Infallible>(answer(&emulator, request).await.map(Full::new)) }
-            });
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
+        match accept().await {
+            Ok(connection) => {
+                pause = ACCEPT_PAUSE_MIN;
+                serve(connection);
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::Interrupted
+                ) => {}
+            Err(_) => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(ACCEPT_PAUSE_MAX);
+            }
+        }
     }
 }
 
-async fn answer(emulator: &Emulator, request: http::Request<hyper::body::Incoming>) -> http::Response<Bytes> {
+async fn serve_connection(stream: tokio::net::TcpStream, emulator: Emulator, options: Arc<ServeOptions>) {
+    let header_read_timeout = options.header_read_timeout;
+    let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
+        let emulator = emulator.clone();
+        let options = Arc::clone(&options);
+        async move { Ok::<_, Infallible>(answer(&emulator, &options, request).await.map(Full::new)) }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
+
+async fn answer(
+    emulator: &Emulator,
+    options: &ServeOptions,
+    request: http::Request<hyper::body::Incoming>,
+) -> http::Response<Bytes> {
     let (parts, body) = request.into_parts();
-    match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => emulator.handle(http::Request::from_parts(parts, collected.to_bytes())),
-        Err(_) => handlers::error(
-            http::StatusCode::PAYLOAD_TOO_LARGE,
-            "Your request body is too large or was cut short.",
-        ),
+    let declared =
+        parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > options.max_body_bytes as u64) {
+        return closing(too_large());
+    }
+    let read = Limited::new(body, options.max_body_bytes).collect();
+    match tokio::time::timeout(options.body_read_timeout, read).await {
+        Ok(Ok(collected)) => emulator.handle(http::Request::from_parts(parts, collected.to_bytes())),
+        Ok(Err(_)) => closing(too_large()),
+        Err(_) => closing(handlers::error(
+            StatusCode::REQUEST_TIMEOUT,
+            &format!(
+                "Your request body did not arrive within {} s.",
+                options.body_read_timeout.as_secs_f64()
+            ),
+        )),
+    }
+}
+
+fn too_large() -> HttpResponse {
+    handlers::error(StatusCode::PAYLOAD_TOO_LARGE, "Your request body is too large or was cut short.")
+}
+
+/// The answer, and the connection closed after it: what is left of the request is not read.
+fn closing(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Instant;
+
+    /// An accept that always fails (as it does when file descriptors run out) must not spin:
+    /// in 350 ms the loop tries at 0, 100 and 300 ms, not thousands of times.
+    #[test]
+    fn accept_errors_back_off_instead_of_spinning() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let attempts = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&attempts);
+        runtime.block_on(async move {
+            let accept = || {
+                counted.fetch_add(1, Ordering::Relaxed);
+                async {
+                    // Let the timer below run even if the loop never sleeps.
+                    tokio::task::yield_now().await;
+                    Err::<(), _>(io::Error::other("Too many open files"))
+                }
+            };
+            let started = Instant::now();
+            let _ = tokio::time::timeout(Duration::from_millis(350), accept_loop(accept, |()| {})).await;
+            assert!(started.elapsed() < Duration::from_secs(2));
+        });
+        let attempts = attempts.load(Ordering::Relaxed);
+        assert!((2..=4).contains(&attempts), "{attempts} accepts in 350 ms");
     }
 }

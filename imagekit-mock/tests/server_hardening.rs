@@ -1,0 +1,137 @@
+//! The emulator's HTTP server against what a careless client could send: unfinished heads and
+//! bodies, oversized bodies.
+//! Raw requests over loopback sockets, so every header is what the test says.
+#![cfg(feature = "server")]
+
+mod common;
+
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use common::*;
+use imagekit_mock::emulator::{Emulator, ServeOptions, ServerHandle};
+use serde_json::{Value, json};
+
+/// Reads an answer until the server closes the connection: `(status, JSON body)`; status 0
+/// when the server closed without answering.
+fn read_answer(stream: &mut TcpStream) -> (u16, Value) {
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap_or_else(|e| panic!("the connection is still open: {e}"));
+    let text = String::from_utf8_lossy(&answer);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = if body.is_empty() { Value::Null } else { serde_json::from_str(body).unwrap_or(json!(body)) };
+    (status, body)
+}
+
+fn connect(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream
+}
+
+/// Sends `raw` and reads the answer.
+fn exchange(addr: SocketAddr, raw: &str) -> (u16, Value) {
+    let mut stream = connect(addr);
+    stream.write_all(raw.as_bytes()).unwrap();
+    read_answer(&mut stream)
+}
+
+/// A request with these extra header lines (each ending in `\r\n`) and body.
+fn send(addr: SocketAddr, method: &str, path: &str, host: &str, headers: &str, body: &str) -> (u16, Value) {
+    let length = if body.is_empty() { String::new() } else { format!("Content-Length: {}\r\n", body.len()) };
+    exchange(
+        addr,
+        &format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{headers}{length}Connection: close\r\n\r\n{body}"
+        ),
+    )
+}
+
+fn local(server: &ServerHandle) -> String {
+    format!("127.0.0.1:{}", server.addr().port())
+}
+
+const JSON: &str = "Content-Type: application/json\r\n";
+
+#[test]
+fn an_unfinished_request_head_is_closed() {
+    let emulator = Emulator::new(KEY);
+    let options = ServeOptions::new().header_read_timeout(Duration::from_millis(200));
+    let server = emulator.serve_with("127.0.0.1:0", options).unwrap();
+    let mut half = connect(server.addr());
+    half.write_all(b"GET /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+    let silent = connect(server.addr());
+    let started = Instant::now();
+    read_answer(&mut half);
+    read_answer(&mut { silent });
+    assert!(started.elapsed() < Duration::from_secs(2), "closed after {:?}", started.elapsed());
+}
+
+#[test]
+fn a_body_that_does_not_arrive_gets_408() {
+    let emulator = Emulator::new(KEY);
+    let options = ServeOptions::new().body_read_timeout(Duration::from_millis(200));
+    let server = emulator.serve_with("127.0.0.1:0", options).unwrap();
+    let mut stream = connect(server.addr());
+    let head =
+        format!("POST /v1/folder HTTP/1.1\r\nHost: {}\r\n{JSON}Content-Length: 40\r\n\r\n", local(&server));
+    stream.write_all(format!("{head}{{\"folderName\"").as_bytes()).unwrap();
+    let started = Instant::now();
+    let (status, body) = read_answer(&mut stream);
+    assert_eq!(status, 408, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("did not arrive"), "{body}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn five_hundred_half_sent_requests_are_all_let_go() {
+    let emulator = Emulator::new(KEY);
+    let options = ServeOptions::new()
+        .header_read_timeout(Duration::from_millis(300))
+        .body_read_timeout(Duration::from_millis(300));
+    let server = emulator.serve_with("127.0.0.1:0", options).unwrap();
+    let started = Instant::now();
+    let streams: Vec<TcpStream> = (0..500)
+        .map(|i| {
+            let mut stream = connect(server.addr());
+            let partial = if i % 2 == 0 {
+                "GET /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthoriz".to_owned()
+            } else {
+                format!(
+                    "POST /v1/folder HTTP/1.1\r\nHost: 127.0.0.1\r\n{JSON}Content-Length: 100\r\n\r\n{{\"fold"
+                )
+            };
+            stream.write_all(partial.as_bytes()).unwrap();
+            stream
+        })
+        .collect();
+    for (i, mut stream) in streams.into_iter().enumerate() {
+        let (status, _) = read_answer(&mut stream);
+        if i % 2 == 1 {
+            assert_eq!(status, 408, "half-sent body {i}");
+        }
+    }
+    assert!(started.elapsed() < Duration::from_secs(10), "all let go after {:?}", started.elapsed());
+}
+
+#[test]
+fn a_content_length_over_the_cap_gets_413_at_once() {
+    let emulator = Emulator::new(KEY);
+    let options = ServeOptions::new().max_body_bytes(1024).body_read_timeout(Duration::from_secs(30));
+    let server = emulator.serve_with("127.0.0.1:0", options).unwrap();
+    let mut stream = connect(server.addr());
+    let head = "POST /api/v1/files/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 1000000\r\n\r\n";
+    stream.write_all(head.as_bytes()).unwrap();
+    let started = Instant::now();
+    let (status, body) = read_answer(&mut stream);
+    assert_eq!(status, 413, "{body}");
+    assert!(started.elapsed() < Duration::from_secs(2), "answered after {:?}", started.elapsed());
+    // A body within the cap is read as before.
+    let auth = format!("Authorization: {}\r\n{JSON}", auth_header(KEY));
+    assert_eq!(
+        send(server.addr(), "POST", "/v1/folder", "127.0.0.1", &auth, r#"{"folderName": "a"}"#).0,
+        201
+    );
+}
