@@ -1,5 +1,5 @@
-//! The emulator's HTTP server against what a careless client could send: unfinished heads and
-//! bodies, oversized bodies.
+//! The emulator's HTTP server against what a careless client could send or ask: binding beyond
+//! loopback, unfinished heads and bodies, oversized bodies.
 //! Raw requests over loopback sockets, so every header is what the test says.
 #![cfg(feature = "server")]
 
@@ -10,6 +10,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
+use imagekit_core::Error;
 use imagekit_mock::emulator::{Emulator, ServeOptions, ServerHandle};
 use serde_json::{Value, json};
 
@@ -54,6 +55,23 @@ fn local(server: &ServerHandle) -> String {
 }
 
 const JSON: &str = "Content-Type: application/json\r\n";
+
+#[test]
+fn binding_beyond_loopback_needs_allow_remote() {
+    let emulator = Emulator::new(KEY);
+    let refused = emulator.serve("0.0.0.0:0").unwrap_err();
+    match &refused {
+        Error::InvalidInput(e) => {
+            assert_eq!(e.parameter(), "addr");
+            assert!(e.reason().contains("allow_remote(true)"), "{refused}");
+        }
+        other => panic!("{other}"),
+    }
+    let server = emulator.serve_with("0.0.0.0:0", ServeOptions::new().allow_remote(true)).unwrap();
+    assert!(server.addr().ip().is_unspecified());
+    server.shutdown();
+    emulator.serve(("localhost", 0)).unwrap().shutdown();
+}
 
 #[test]
 fn an_unfinished_request_head_is_closed() {

@@ -83,7 +83,8 @@
 //!
 //! # The HTTP server
 //!
-//! [`Emulator::serve_with`] takes [`ServeOptions`] to change the server's limits: a request head
+//! [`Emulator::serve`] binds loopback addresses only; [`Emulator::serve_with`] takes
+//! [`ServeOptions`] to allow others and to change the limits: a request head
 //! must arrive within 10 s (else the connection is closed), a body within 60 s (else 408), a
 //! body is at most 256 MiB (else 413, at once when `Content-Length` says so). Accept errors
 //! (out of file descriptors) pause the server briefly instead of spinning. The library holds at

@@ -1,8 +1,8 @@
 //! The emulator over HTTP/1.1 on a local address, on its own thread and Tokio runtime, so it
 //! can be started from synchronous tests, async tests and the binary alike.
 //!
-//! Slow or oversized requests cannot hold it: heads and bodies have deadlines, bodies a size
-//! limit.
+//! A developer runs it on their own machine, so it binds to loopback unless told otherwise, and
+//! slow or oversized requests cannot hold it.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -52,8 +52,8 @@ const ACCEPT_PAUSE_MIN: Duration = Duration::from_millis(100);
 const ACCEPT_PAUSE_MAX: Duration = Duration::from_secs(1);
 
 /// How the emulator's HTTP server treats connections, for
-/// [`Emulator::serve_with`]. The defaults are what [`Emulator::serve`] uses: 10 s to send a request
-/// head, 60 s to send a body, bodies up to 256 MiB.
+/// [`Emulator::serve_with`]. The defaults are what [`Emulator::serve`] uses: loopback only,
+/// 10 s to send a request head, 60 s to send a body, bodies up to 256 MiB.
 ///
 /// ```
 /// use std::time::Duration;
@@ -66,6 +66,7 @@ const ACCEPT_PAUSE_MAX: Duration = Duration::from_secs(1);
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ServeOptions {
+    allow_remote: bool,
     header_read_timeout: Duration,
     body_read_timeout: Duration,
     max_body_bytes: usize,
@@ -74,6 +75,7 @@ pub struct ServeOptions {
 impl Default for ServeOptions {
     fn default() -> Self {
         Self {
+            allow_remote: false,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(60),
             max_body_bytes: 256 * 1024 * 1024,
@@ -84,6 +86,7 @@ impl Default for ServeOptions {
 impl std::fmt::Debug for ServeOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServeOptions")
+            .field("allow_remote", &self.allow_remote)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -95,6 +98,13 @@ impl ServeOptions {
     /// The defaults; see [`ServeOptions`].
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Allows binding to an address other machines can reach (e.g. `0.0.0.0` in a container).
+    /// Without it, serving on a non-loopback address is an error.
+    pub fn allow_remote(mut self, allow: bool) -> Self {
+        self.allow_remote = allow;
+        self
     }
 
     /// How long a connection may take to send a request head (also the longest a kept-alive
@@ -172,7 +182,7 @@ impl Drop for ServerHandle {
 
 impl Emulator {
     /// Serves this emulator (and its clones' shared state) over HTTP on `addr`, e.g.
-    /// `127.0.0.1:4010`, with the default [`ServeOptions`]. Returns
+    /// `127.0.0.1:4010`, with the default [`ServeOptions`]: a loopback address only. Returns
     /// once the socket is bound.
     ///
     /// ```
@@ -188,9 +198,21 @@ impl Emulator {
         self.serve_with(addr, ServeOptions::default())
     }
 
-    /// Serves on `addr` with these options.
+    /// Serves on `addr` with these options. An address that is not loopback is an
+    /// [`Error::InvalidInput`] unless [`ServeOptions::allow_remote`] is set.
     pub fn serve_with(&self, addr: impl ToSocketAddrs, options: ServeOptions) -> Result<ServerHandle, Error> {
         let addrs: Vec<SocketAddr> = addr.to_socket_addrs().map_err(server_failed)?.collect();
+        if !options.allow_remote {
+            if let Some(remote) = addrs.iter().find(|a| !a.ip().to_canonical().is_loopback()) {
+                return Err(Error::invalid_input(
+                    "addr",
+                    format!(
+                        "{remote} is not a loopback address; serving where other machines can reach the \
+                         emulator needs ServeOptions::allow_remote(true)"
+                    ),
+                ));
+            }
+        }
         self.try_serve(&addrs, options).map_err(server_failed)
     }
 
