@@ -1,5 +1,6 @@
-//! The emulator's HTTP server against what a careless client could send or ask: binding beyond
-//! loopback, unfinished heads and bodies, oversized bodies.
+//! The emulator's HTTP server against what a hostile web page or a careless client could send:
+//! admin requests from other hosts and origins or without JSON, a missing admin token, binding
+//! beyond loopback, unfinished heads and bodies, oversized bodies.
 //! Raw requests over loopback sockets, so every header is what the test says.
 #![cfg(feature = "server")]
 
@@ -10,6 +11,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use common::*;
+use http::{Method, StatusCode};
 use imagekit_core::Error;
 use imagekit_mock::emulator::{Emulator, ServeOptions, ServerHandle};
 use serde_json::{Value, json};
@@ -55,6 +57,103 @@ fn local(server: &ServerHandle) -> String {
 }
 
 const JSON: &str = "Content-Type: application/json\r\n";
+const RULE: &str = r#"{"pathPrefix": "/v1/files", "status": 500}"#;
+
+#[test]
+fn admin_requests_need_a_loopback_host() {
+    let emulator = Emulator::new(KEY);
+    emulator.seed_file("/keep.txt", &b"keep"[..]).unwrap();
+    let server = emulator.serve_on_free_port().unwrap();
+    let (addr, port) = (server.addr(), server.addr().port());
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "LocalHost".into(),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(
+            send(addr, "GET", "/__emulator/health", &host, "", ""),
+            (200, json!({"status": "ok"})),
+            "{host}"
+        );
+    }
+    // What a page rebound to 127.0.0.1 sends: its own name.
+    for host in ["evil.example".to_owned(), format!("evil.example:{port}"), "127.0.0.1.nip.io".into()] {
+        let (status, body) = send(addr, "POST", "/__emulator/reset", &host, "", "");
+        assert_eq!(status, 403, "{host}: {body}");
+        assert!(body["message"].as_str().unwrap().contains("Host"), "{body}");
+    }
+    let (status, _) = exchange(
+        addr,
+        "GET http://evil.example/__emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 403, "an absolute target naming another host");
+    // A page of another origin posting without a body, which needs no preflight.
+    let (status, body) =
+        send(addr, "POST", "/__emulator/reset", &local(&server), "Origin: https://evil.example\r\n", "");
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(emulator.file_count(), 1, "nothing was reset");
+    let own_page = "Origin: http://localhost:3000\r\n";
+    assert_eq!(send(addr, "GET", "/__emulator/health", &local(&server), own_page, "").0, 200);
+    // The API is not admin: any Host, with the key.
+    let auth = format!("Authorization: {}\r\n", auth_header(KEY));
+    assert_eq!(send(addr, "GET", "/v1/files", "evil.example", &auth, "").0, 200);
+}
+
+#[test]
+fn admin_bodies_must_be_json() {
+    let emulator = Emulator::new(KEY);
+    let server = emulator.serve_on_free_port().unwrap();
+    let (addr, host) = (server.addr(), local(&server));
+    for content_type in
+        ["Content-Type: text/plain\r\n", "Content-Type: application/x-www-form-urlencoded\r\n", ""]
+    {
+        let (status, body) = send(addr, "POST", "/__emulator/faults", &host, content_type, RULE);
+        assert_eq!(status, 415, "{content_type:?}: {body}");
+        assert!(body["message"].as_str().unwrap().contains("application/json"), "{body}");
+    }
+    assert!(emulator.faults().is_empty());
+    let json_utf8 = "Content-Type: Application/JSON; charset=utf-8\r\n";
+    assert_eq!(send(addr, "POST", "/__emulator/faults", &host, json_utf8, RULE).0, 201);
+    assert_eq!(emulator.faults().len(), 1);
+    // Without a body no content type is needed.
+    assert_eq!(send(addr, "DELETE", "/__emulator/faults", &host, "", "").0, 204);
+    assert_eq!(send(addr, "POST", "/__emulator/reset", &host, "", "").0, 204);
+}
+
+#[test]
+fn an_admin_token_is_required_when_set() {
+    let emulator = Emulator::new(KEY);
+    let server = emulator.serve_with("127.0.0.1:0", ServeOptions::new().admin_token("t0ken")).unwrap();
+    let (addr, host) = (server.addr(), local(&server));
+    let basic = format!("Authorization: {}\r\n", auth_header(KEY));
+    for auth in ["", "Authorization: Bearer t0kem\r\n", "Authorization: Bearer t0ken2\r\n", basic.as_str()] {
+        let (status, body) = send(addr, "POST", "/__emulator/faults", &host, &format!("{JSON}{auth}"), RULE);
+        assert_eq!(status, 401, "{auth:?}: {body}");
+    }
+    assert!(emulator.faults().is_empty());
+    let bearer = "Authorization: bearer t0ken\r\n";
+    assert_eq!(send(addr, "POST", "/__emulator/faults", &host, &format!("{JSON}{bearer}"), RULE).0, 201);
+    assert_eq!(send(addr, "GET", "/__emulator/health", &host, bearer, "").0, 200);
+    // The token guards the admin endpoints only; the API keeps its own auth.
+    assert_eq!(send(addr, "GET", "/v1/folder", &host, &basic, "").0, 404);
+
+    let refused = emulator.serve_with("127.0.0.1:0", ServeOptions::new().admin_token("")).unwrap_err();
+    assert!(matches!(&refused, Error::InvalidInput(e) if e.parameter() == "admin_token"), "{refused}");
+}
+
+#[test]
+fn in_process_admin_requests_are_answered_as_before() {
+    let emulator = Emulator::new(KEY);
+    let request = http::Request::builder()
+        .method(Method::POST)
+        .uri("/__emulator/faults")
+        .header("content-type", "text/plain")
+        .body(bytes::Bytes::from(RULE))
+        .unwrap();
+    assert_eq!(emulator.handle(request).status(), StatusCode::CREATED);
+    assert_eq!(emulator.faults().len(), 1);
+}
 
 #[test]
 fn binding_beyond_loopback_needs_allow_remote() {

@@ -69,7 +69,12 @@
 //! # Fault injection and admin endpoints
 //!
 //! [`Emulator::fail_next`] makes the next calls to a path answer an error status, so you can
-//! test your retry handling. Over HTTP, the same through the admin endpoints (no auth):
+//! test your retry handling. Over HTTP, the same through the admin endpoints. Since a web page
+//! the developer visits could send requests to the server, the server only answers admin
+//! requests addressed to a loopback host (`Host: localhost`, `127.0.0.1` or `[::1]`, any port;
+//! else 403), from no other web origin (403), with bodies as `Content-Type: application/json`
+//! (else 415), and with `Authorization: Bearer <token>` when [`ServeOptions::admin_token`] is set
+//! (else 401). [`Emulator::handle`] in process answers them without these checks.
 //!
 //! | request | effect |
 //! | --- | --- |
@@ -84,7 +89,7 @@
 //! # The HTTP server
 //!
 //! [`Emulator::serve`] binds loopback addresses only; [`Emulator::serve_with`] takes
-//! [`ServeOptions`] to allow others and to change the limits: a request head
+//! [`ServeOptions`] to allow others, set an admin token, and change the limits: a request head
 //! must arrive within 10 s (else the connection is closed), a body within 60 s (else 408), a
 //! body is at most 256 MiB (else 413, at once when `Content-Length` says so). Accept errors
 //! (out of file descriptors) pause the server briefly instead of spinning. The library holds at

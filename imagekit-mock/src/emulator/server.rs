@@ -1,20 +1,24 @@
 //! The emulator over HTTP/1.1 on a local address, on its own thread and Tokio runtime, so it
 //! can be started from synchronous tests, async tests and the binary alike.
 //!
-//! A developer runs it on their own machine, so it binds to loopback unless told otherwise, and
-//! slow or oversized requests cannot hold it.
+//! A developer runs it on their own machine while browsing, so the server assumes the requests
+//! it gets may come from a hostile web page: admin requests must name a loopback host and carry
+//! JSON (which a page cannot send across origins without the emulator's consent), it binds to
+//! loopback unless told otherwise, and slow or oversized requests cannot hold it.
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
-use std::net::{SocketAddr, TcpListener as StdListener, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener as StdListener, ToSocketAddrs};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{CONNECTION, CONTENT_LENGTH};
-use http::{HeaderValue, StatusCode};
+use http::header::{
+    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN, TRANSFER_ENCODING,
+};
+use http::{HeaderMap, HeaderValue, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -51,21 +55,23 @@ const ACCEPT_PAUSE_MIN: Duration = Duration::from_millis(100);
 /// The longest pause after accept errors.
 const ACCEPT_PAUSE_MAX: Duration = Duration::from_secs(1);
 
-/// How the emulator's HTTP server treats connections, for
-/// [`Emulator::serve_with`]. The defaults are what [`Emulator::serve`] uses: loopback only,
-/// 10 s to send a request head, 60 s to send a body, bodies up to 256 MiB.
+/// How the emulator's HTTP server treats connections and admin requests, for
+/// [`Emulator::serve_with`]. The defaults are what [`Emulator::serve`] uses: loopback only, no
+/// admin token, 10 s to send a request head, 60 s to send a body, bodies up to 256 MiB.
 ///
 /// ```
 /// use std::time::Duration;
 /// use imagekit_mock::emulator::{Emulator, ServeOptions};
 ///
-/// let options = ServeOptions::new().header_read_timeout(Duration::from_secs(2));
+/// let options = ServeOptions::new().admin_token("let-me-in").header_read_timeout(Duration::from_secs(2));
 /// let server = Emulator::new("private_test").serve_with("127.0.0.1:0", options).unwrap();
+/// // Admin requests now need `Authorization: Bearer let-me-in`.
 /// server.shutdown();
 /// ```
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct ServeOptions {
+    admin_token: Option<String>,
     allow_remote: bool,
     header_read_timeout: Duration,
     body_read_timeout: Duration,
@@ -75,6 +81,7 @@ pub struct ServeOptions {
 impl Default for ServeOptions {
     fn default() -> Self {
         Self {
+            admin_token: None,
             allow_remote: false,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(60),
@@ -86,6 +93,7 @@ impl Default for ServeOptions {
 impl std::fmt::Debug for ServeOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ServeOptions")
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "<redacted>"))
             .field("allow_remote", &self.allow_remote)
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
@@ -100,8 +108,16 @@ impl ServeOptions {
         Self::default()
     }
 
+    /// Requires `Authorization: Bearer <token>` on every admin request (`/__emulator/...`). An
+    /// empty token is refused when serving.
+    pub fn admin_token(mut self, token: impl Into<String>) -> Self {
+        self.admin_token = Some(token.into());
+        self
+    }
+
     /// Allows binding to an address other machines can reach (e.g. `0.0.0.0` in a container).
-    /// Without it, serving on a non-loopback address is an error.
+    /// Without it, serving on a non-loopback address is an error. Admin requests still need a
+    /// loopback `Host` header: send `Host: localhost` from elsewhere, and set an admin token.
     pub fn allow_remote(mut self, allow: bool) -> Self {
         self.allow_remote = allow;
         self
@@ -199,7 +215,8 @@ impl Emulator {
     }
 
     /// Serves on `addr` with these options. An address that is not loopback is an
-    /// [`Error::InvalidInput`] unless [`ServeOptions::allow_remote`] is set.
+    /// [`Error::InvalidInput`] unless [`ServeOptions::allow_remote`] is set, as is an empty admin
+    /// token.
     pub fn serve_with(&self, addr: impl ToSocketAddrs, options: ServeOptions) -> Result<ServerHandle, Error> {
         let addrs: Vec<SocketAddr> = addr.to_socket_addrs().map_err(server_failed)?.collect();
         if !options.allow_remote {
@@ -212,6 +229,9 @@ impl Emulator {
                     ),
                 ));
             }
+        }
+        if options.admin_token.as_deref() == Some("") {
+            return Err(Error::invalid_input("admin_token", "must not be empty"));
         }
         self.try_serve(&addrs, options).map_err(server_failed)
     }
@@ -297,6 +317,11 @@ async fn answer(
     request: http::Request<hyper::body::Incoming>,
 ) -> http::Response<Bytes> {
     let (parts, body) = request.into_parts();
+    if parts.uri.path().starts_with("/__emulator") {
+        if let Err(refusal) = check_admin(&parts, options) {
+            return closing(refusal);
+        }
+    }
     let declared =
         parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
     if declared.is_some_and(|length| length > options.max_body_bytes as u64) {
@@ -326,11 +351,129 @@ fn closing(mut response: HttpResponse) -> HttpResponse {
     response
 }
 
+/// Admin requests over HTTP: a loopback `Host` (and target, and `Origin` if any) so a web page
+/// cannot reach them by DNS rebinding or from another origin; JSON bodies, which a page cannot
+/// send across origins without a preflight the emulator never approves; the admin token, if
+/// one is set.
+// The refusal is the answer, sent as it is; boxing it would only add noise.
+#[allow(clippy::result_large_err)]
+fn check_admin(parts: &http::request::Parts, options: &ServeOptions) -> Result<(), HttpResponse> {
+    let header = |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let host_ok = header(HOST).is_some_and(is_loopback_host)
+        && parts.uri.authority().is_none_or(|a| is_loopback_host(a.as_str()));
+    if !host_ok {
+        return Err(handlers::error(
+            StatusCode::FORBIDDEN,
+            "The emulator's admin endpoints only answer requests addressed to localhost, 127.0.0.1 or [::1] (the Host header).",
+        ));
+    }
+    let origin_ok = parts.headers.get(ORIGIN).is_none_or(|origin| {
+        let origin = origin.to_str().unwrap_or_default();
+        let host = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"));
+        host.is_some_and(is_loopback_host)
+    });
+    if !origin_ok {
+        return Err(handlers::error(
+            StatusCode::FORBIDDEN,
+            "The emulator's admin endpoints do not answer requests from web pages of other origins.",
+        ));
+    }
+    if has_body(&parts.headers) && !header(CONTENT_TYPE).is_some_and(is_json) {
+        return Err(handlers::error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "The emulator's admin endpoints only take request bodies sent as Content-Type: application/json.",
+        ));
+    }
+    if let Some(token) = &options.admin_token {
+        let given = header(AUTHORIZATION).and_then(|value| {
+            let (scheme, credentials) = value.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| credentials.trim())
+        });
+        if !given.is_some_and(|given| same_secret(given.as_bytes(), token.as_bytes())) {
+            let mut refusal = handlers::error(
+                StatusCode::UNAUTHORIZED,
+                "The emulator's admin endpoints need Authorization: Bearer <its admin token>.",
+            );
+            refusal.headers_mut().insert(http::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return Err(refusal);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a request says it has a body.
+fn has_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(TRANSFER_ENCODING)
+        || headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
+            .is_some_and(|length| length > 0)
+}
+
+fn is_json(content_type: &str) -> bool {
+    content_type.split(';').next().is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// `localhost`, an address of 127.0.0.0/8 or `[::1]`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((inner, after)) => (inner, after.strip_prefix(':').or(after.is_empty().then_some(""))),
+            None => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, Some("")),
+        },
+    };
+    let port_ok = port.is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || (host.starts_with('[')
+            && name.parse::<Ipv6Addr>().is_ok_and(|ip| IpAddr::V6(ip).to_canonical().is_loopback()));
+    port_ok && loopback
+}
+
+/// Compares without stopping at the first difference, so the time taken does not tell how much
+/// of a guess was right.
+fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    given.len() == expected.len() && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Instant;
+
+    #[test]
+    fn loopback_hosts() {
+        for host in ["localhost", "LOCALHOST:4010", "127.0.0.1", "127.3.4.5:80", "[::1]", "[::1]:4010"] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "10.0.0.1:4010",
+            "[::2]:1",
+            "[::1",
+            "[::1]x",
+            "localhost:80x",
+            "::1",
+            "0.0.0.0",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret(b"token", b"token"));
+        assert!(!same_secret(b"token", b"tokem"));
+        assert!(!same_secret(b"token", b"token2"));
+    }
 
     /// An accept that always fails (as it does when file descriptors run out) must not spin:
     /// in 350 ms the loop tries at 0, 100 and 300 ms, not thousands of times.
