@@ -162,7 +162,10 @@ fn binding_beyond_loopback_needs_allow_remote() {
     match &refused {
         Error::InvalidInput(e) => {
             assert_eq!(e.parameter(), "addr");
-            assert!(e.reason().contains("allow_remote(true)"), "{refused}");
+            assert!(
+                e.reason().contains("allow_remote(true)") && e.reason().contains("--allow-remote"),
+                "{refused}"
+            );
         }
         other => panic!("{other}"),
     }
@@ -250,5 +253,47 @@ fn a_content_length_over_the_cap_gets_413_at_once() {
     assert_eq!(
         send(server.addr(), "POST", "/v1/folder", "127.0.0.1", &auth, r#"{"folderName": "a"}"#).0,
         201
+    );
+}
+
+#[test]
+fn the_binary_needs_allow_remote_and_takes_an_admin_token() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::{Command, Stdio};
+
+    let binary = env!("CARGO_BIN_EXE_imagekit-emulator");
+    let refused = Command::new(binary).args(["--host", "0.0.0.0", "--port", "0"]).output().unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--allow-remote"), "{stderr}");
+
+    /// Stops the server however the test ends.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Running(
+        Command::new(binary)
+            .args(["--port", "0", "--admin-token", "t0ken", "--header-timeout", "0.5"])
+            .env_remove("IMAGEKIT_EMULATOR_ADMIN_TOKEN")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut first_line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
+    let addr: SocketAddr = first_line.trim().trim_start_matches("http://").parse().unwrap();
+    let host = format!("127.0.0.1:{}", addr.port());
+    assert_eq!(send(addr, "GET", "/__emulator/health", &host, "", "").0, 401);
+    assert_eq!(send(addr, "GET", "/__emulator/health", &host, "Authorization: Bearer t0ken\r\n", "").0, 200);
+    let started = Instant::now();
+    read_answer(&mut connect(addr));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "an idle connection was kept {:?}",
+        started.elapsed()
     );
 }

@@ -225,7 +225,7 @@ impl Emulator {
                     "addr",
                     format!(
                         "{remote} is not a loopback address; serving where other machines can reach the \
-                         emulator needs ServeOptions::allow_remote(true)"
+                         emulator needs ServeOptions::allow_remote(true) (--allow-remote on imagekit-emulator)"
                     ),
                 ));
             }
