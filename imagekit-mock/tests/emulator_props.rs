@@ -47,6 +47,21 @@ fn path() -> impl Strategy<Value = String> {
         Just("/api/v1/files/upload".to_owned()),
         Just("/api/v2/files/upload".to_owned()),
         Just("/__emulator/faults".to_owned()),
+        Just("/v1/customMetadataFields".to_owned()),
+        Just("/v1/customMetadataFields/{id}".to_owned()),
+        Just("/v1/saved-extensions".to_owned()),
+        Just("/v1/saved-extensions/{id}".to_owned()),
+        Just("/v1/accounts/origins".to_owned()),
+        Just("/v1/accounts/origins/{id}".to_owned()),
+        Just("/v1/accounts/url-endpoints".to_owned()),
+        Just("/v1/accounts/url-endpoints/default".to_owned()),
+        Just("/v1/accounts/url-endpoints/{id}".to_owned()),
+        Just("/v1/named-transformations".to_owned()),
+        Just("/v1/named-transformations/{id}".to_owned()),
+        Just("/v1/accounts/webhooks".to_owned()),
+        Just("/v1/accounts/webhooks/{id}".to_owned()),
+        Just("/v1/accounts/usage".to_owned()),
+        Just("/v1/accounts/usage-analytics".to_owned()),
     ];
     let noise = "(/[a-zA-Z0-9%._~-]{0,12}){0,6}";
     prop_oneof![known, noise.prop_map(|p| if p.is_empty() { "/".to_owned() } else { p }),]
@@ -55,7 +70,9 @@ fn path() -> impl Strategy<Value = String> {
 fn query() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
-        "(type|sort|path|searchQuery|fileType|limit|skip)=[ -~]{0,30}".prop_map(|q| q.replace(['#', ' '], "%20")),
+        "(type|sort|path|searchQuery|fileType|limit|skip|includeDeleted|startDate|endDate)=[ -~]{0,30}"
+            .prop_map(|q| q.replace(['#', ' '], "%20")),
+        Just("startDate=2025-01-01&endDate=2025-03-31".to_owned()),
         Just("searchQuery=name%20%3D%20%22a%22%20AND%20(tags%20IN%20%5B%22x%22%5D%20OR%20createdAt%20%3E%20%227d%22)".to_owned()),
     ]
 }
@@ -69,6 +86,14 @@ fn body() -> impl Strategy<Value = Bytes> {
         Just(r#"{"filePath":"/a/b.txt","newFileName":"c.txt","purgeCache":true}"#.to_owned()),
         Just(r#"{"publish":{"isPublished":"x"}}"#.to_owned()),
         Just(r#"{"status":500,"times":4294967296}"#.to_owned()),
+        Just(r#"{"name":"n","label":"l","schema":{"type":"MultiSelect","selectOptions":[1,"a"],"defaultValue":[1],"isValueRequired":true}}"#.to_owned()),
+        Just(r#"{"name":"n","label":"l","schema":{"type":"Date","minValue":"2025-13-01","maxValue":1e400}}"#.to_owned()),
+        Just(r#"{"name":"n","description":"d","config":{"name":"ai-tasks","tasks":[{"type":"yes_no","instruction":"?","on_yes":[]}]}}"#.to_owned()),
+        Just(r#"{"name":"n","type":"GCS","bucket":"b","clientEmail":"a@b..c","privateKey":"k"}"#.to_owned()),
+        Just(r#"{"name":"n","type":"S3","bucket":"b","useIAMRole":true,"accessKey":"","secretKey":""}"#.to_owned()),
+        Just(r#"{"description":"d","urlPrefix":"p","origins":["default",7],"urlRewriter":{"type":"CLOUDINARY"}}"#.to_owned()),
+        Just(r#"{"name":"n","transformation":{"w":1},"enabled":"yes"}"#.to_owned()),
+        Just(r#"{"url":"https://h.example.com","events":["file.created","file.created"],"secret":""}"#.to_owned()),
         "[ -~]{0,40}",
     ];
     prop_oneof![

@@ -1,11 +1,12 @@
 //! What the emulator does, call by call, on the wire: versions, updates, copy/move/rename,
-//! folders, bulk tags, list and search, purge, auth, faults, determinism.
+//! folders, bulk tags, list and search, purge, auth, faults, determinism, the storage limit.
 
 mod common;
 
 use base64::Engine as _;
 use common::*;
 use http::{Method, StatusCode};
+use imagekit_core::Error;
 use imagekit_mock::emulator::{Emulator, FaultRule, UploadForm};
 use serde_json::{Value, json};
 
@@ -507,4 +508,22 @@ fn the_same_calls_give_the_same_answers() {
     assert_eq!(details["createdAt"], "2025-01-01T00:00:01.000Z");
     emulator.reset();
     assert_eq!(upload(&emulator, "/", "a.txt", b"a"), first, "reset starts the ids and the clock again");
+}
+
+#[test]
+fn uploads_over_the_storage_limit_are_refused_and_store_nothing() {
+    let emulator = Emulator::new(KEY).with_storage_limit(10);
+    emulator.seed_file("/a.txt", &b"12345678"[..]).unwrap();
+    let refused = emulator.seed_file("/b.txt", &b"123"[..]).unwrap_err();
+    let Error::Api(api) = &refused else { panic!("{refused}") };
+    assert_eq!((api.status(), api.message()), (StatusCode::BAD_REQUEST, Some("Upload Limit Exceeded.")));
+    assert_eq!((emulator.file_count(), emulator.stored_bytes()), (1, 8));
+    // Versions count: a new one fills the library up to the limit, and not past it.
+    emulator.seed_file("/a.txt", &b"12"[..]).unwrap();
+    assert!(emulator.seed_file("/a.txt", &b"1"[..]).is_err());
+    assert_eq!(emulator.stored_bytes(), 10);
+    // The limit is configuration: a reset keeps it.
+    emulator.reset();
+    assert!(emulator.seed_file("/big.txt", &[0u8; 11][..]).is_err());
+    assert_eq!(emulator.file_count(), 0);
 }

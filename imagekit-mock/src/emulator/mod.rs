@@ -35,8 +35,27 @@
 //! update (tags, custom coordinates, custom metadata, description, AI tag removal, publish),
 //! delete and bulk delete, copy, move, rename, metadata, versions (list, get, delete, restore),
 //! bulk tags and AI tags, list and search, folders (create, delete, and copy, move, rename as
-//! bulk jobs that complete at once), job status, cache purge and its status. See the crate
-//! README for the details and what is not implemented.
+//! bulk jobs that complete at once), job status, cache purge and its status.
+//!
+//! The account's settings, each a collection of records with ids and the API's rules:
+//!
+//! * custom metadata fields (`/v1/customMetadataFields`): create, list (`includeDeleted`;
+//!   `folderPath` is accepted, every field applies everywhere), update, delete; a deleted field
+//!   is hidden but keeps its name, which no new field may take;
+//! * saved extensions (`/v1/saved-extensions`): create, list, get, update, delete, with each
+//!   extension's configuration checked;
+//! * origins (`/v1/accounts/origins`): every kind, checked against what it requires and
+//!   accepts, answered with the defaults filled in and without credentials; an origin a URL
+//!   endpoint uses cannot be deleted;
+//! * URL endpoints (`/v1/accounts/url-endpoints`): the account's `default` one from the start
+//!   (it cannot be deleted), others with a prefix of their own and origins that exist;
+//! * named transformations (`/v1/named-transformations`) and account webhooks
+//!   (`/v1/accounts/webhooks`), which the official SDKs call though the OpenAPI document does not
+//!   have them.
+//!
+//! Usage (`/v1/accounts/usage`, and `/v1/accounts/usage-analytics` as the SDKs call it) checks
+//! its dates and answers figures made from the library's size. See the crate README for the
+//! details and what is not implemented.
 //!
 //! # Authentication
 //!
@@ -50,7 +69,12 @@
 //! # Fault injection and admin endpoints
 //!
 //! [`Emulator::fail_next`] makes the next calls to a path answer an error status, so you can
-//! test your retry handling. Over HTTP, the same through the admin endpoints (no auth):
+//! test your retry handling. Over HTTP, the same through the admin endpoints. Since a web page
+//! the developer visits could send requests to the server, the server only answers admin
+//! requests addressed to a loopback host (`Host: localhost`, `127.0.0.1` or `[::1]`, any port;
+//! else 403), from no other web origin (403), with bodies as `Content-Type: application/json`
+//! (else 415), and with `Authorization: Bearer <token>` when [`ServeOptions::admin_token`] is set
+//! (else 401). [`Emulator::handle`] in process answers them without these checks.
 //!
 //! | request | effect |
 //! | --- | --- |
@@ -59,8 +83,17 @@
 //! | `GET /__emulator/requests` | the requests answered so far: `[{method, path, query, status, injected}]` |
 //! | `DELETE /__emulator/requests` | empty that log |
 //! | `DELETE /__emulator/faults` | remove all rules |
-//! | `POST /__emulator/reset` | forget everything: files, folders, jobs, rules, counters, clock |
+//! | `POST /__emulator/reset` | forget everything: files, folders, jobs, settings, rules, counters, clock |
 //! | `GET /__emulator/health` | `{"status": "ok"}` |
+//!
+//! # The HTTP server
+//!
+//! [`Emulator::serve`] binds loopback addresses only; [`Emulator::serve_with`] takes
+//! [`ServeOptions`] to allow others, set an admin token, and change the limits: a request head
+//! must arrive within 10 s (else the connection is closed), a body within 60 s (else 408), a
+//! body is at most 256 MiB (else 413, at once when `Content-Length` says so). Accept errors
+//! (out of file descriptors) pause the server briefly instead of spinning. The library holds at
+//! most 1 GiB of file content ([`Emulator::with_storage_limit`]), in process too.
 
 mod form;
 mod handlers;
@@ -81,7 +114,7 @@ use serde_json::{Value, json};
 
 pub use form::UploadForm;
 #[cfg(feature = "server")]
-pub use server::ServerHandle;
+pub use server::{ServeOptions, ServerHandle};
 
 use state::State;
 
@@ -98,6 +131,7 @@ impl std::fmt::Debug for Emulator {
             .field("url_endpoint", &state.url_endpoint)
             .field("files", &state.files.len())
             .field("folders", &state.folders.len())
+            .field("stored_bytes", &state.stored_bytes())
             .field("faults", &state.faults.len())
             .finish_non_exhaustive()
     }
@@ -239,7 +273,11 @@ impl Emulator {
     /// An empty media library that accepts `private_key`, with file URLs on
     /// `https://ik.imagekit.io/emulator`.
     pub fn new(private_key: impl Into<String>) -> Self {
-        let state = State::new(private_key.into(), state::DEFAULT_URL_ENDPOINT.to_owned());
+        let state = State::new(
+            private_key.into(),
+            state::DEFAULT_URL_ENDPOINT.to_owned(),
+            state::DEFAULT_STORAGE_LIMIT,
+        );
         Self { state: Arc::new(Mutex::new(state)) }
     }
 
@@ -247,6 +285,20 @@ impl Emulator {
     pub fn with_url_endpoint(self, url_endpoint: impl Into<String>) -> Self {
         self.state().url_endpoint = url_endpoint.into();
         self
+    }
+
+    /// Bounds the bytes of file content the library holds, all versions counted (1 GiB unless
+    /// set). An upload that would go over it is refused as ImageKit refuses one over the
+    /// account's limit (400 `Upload Limit Exceeded.`) and stores nothing. The limit survives
+    /// [`Emulator::reset`].
+    pub fn with_storage_limit(self, bytes: u64) -> Self {
+        self.state().storage_limit = bytes;
+        self
+    }
+
+    /// The bytes of file content the library holds, all versions counted.
+    pub fn stored_bytes(&self) -> u64 {
+        self.state().stored_bytes()
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -350,8 +402,10 @@ impl Emulator {
         self.state().requests.clear();
     }
 
-    /// Forgets everything: files, folders, jobs, purge requests, fault rules, the request log;
-    /// ids and the clock start again. The private key and URL endpoint stay.
+    /// Forgets everything: files, folders, jobs, purge requests, the account's settings (custom
+    /// metadata fields, saved extensions, origins, URL endpoints but the default one, named
+    /// transformations, webhooks), fault rules, the request log; ids and the clock start again.
+    /// The private key, URL endpoint and storage limit stay.
     pub fn reset(&self) {
         self.state().reset();
     }

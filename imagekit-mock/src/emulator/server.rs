@@ -1,15 +1,28 @@
 //! The emulator over HTTP/1.1 on a local address, on its own thread and Tokio runtime, so it
 //! can be started from synchronous tests, async tests and the binary alike.
+//!
+//! A developer runs it on their own machine while browsing, so the server assumes the requests
+//! it gets may come from a hostile web page: admin requests must name a loopback host and carry
+//! JSON (which a page cannot send across origins without the emulator's consent), it binds to
+//! loopback unless told otherwise, and slow or oversized requests cannot hold it.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::io;
-use std::net::{SocketAddr, TcpListener as StdListener, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener as StdListener, ToSocketAddrs};
+use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use bytes::Bytes;
+use http::header::{
+    AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN, TRANSFER_ENCODING,
+};
+use http::{HeaderMap, HeaderValue, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use imagekit_core::transport::HttpResponse;
 use tokio::sync::oneshot;
 
 use imagekit_core::{Error, TransportError, TransportErrorKind};
@@ -33,8 +46,104 @@ impl std::error::Error for ServerFailed {
     }
 }
 
-/// The largest request body the server reads (uploads included).
-const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+fn server_failed(error: io::Error) -> Error {
+    Error::Transport(TransportError::new(TransportErrorKind::Other, ServerFailed(error)))
+}
+
+/// The first pause after an accept error, doubled on each error that follows.
+const ACCEPT_PAUSE_MIN: Duration = Duration::from_millis(100);
+/// The longest pause after accept errors.
+const ACCEPT_PAUSE_MAX: Duration = Duration::from_secs(1);
+
+/// How the emulator's HTTP server treats connections and admin requests, for
+/// [`Emulator::serve_with`]. The defaults are what [`Emulator::serve`] uses: loopback only, no
+/// admin token, 10 s to send a request head, 60 s to send a body, bodies up to 256 MiB.
+///
+/// ```
+/// use std::time::Duration;
+/// use imagekit_mock::emulator::{Emulator, ServeOptions};
+///
+/// let options = ServeOptions::new().admin_token("let-me-in").header_read_timeout(Duration::from_secs(2));
+/// let server = Emulator::new("private_test").serve_with("127.0.0.1:0", options).unwrap();
+/// // Admin requests now need `Authorization: Bearer let-me-in`.
+/// server.shutdown();
+/// ```
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct ServeOptions {
+    admin_token: Option<String>,
+    allow_remote: bool,
+    header_read_timeout: Duration,
+    body_read_timeout: Duration,
+    max_body_bytes: usize,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        Self {
+            admin_token: None,
+            allow_remote: false,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(60),
+            max_body_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+impl std::fmt::Debug for ServeOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeOptions")
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "<redacted>"))
+            .field("allow_remote", &self.allow_remote)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
+}
+
+impl ServeOptions {
+    /// The defaults; see [`ServeOptions`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Requires `Authorization: Bearer <token>` on every admin request (`/__emulator/...`). An
+    /// empty token is refused when serving.
+    pub fn admin_token(mut self, token: impl Into<String>) -> Self {
+        self.admin_token = Some(token.into());
+        self
+    }
+
+    /// Allows binding to an address other machines can reach (e.g. `0.0.0.0` in a container).
+    /// Without it, serving on a non-loopback address is an error. Admin requests still need a
+    /// loopback `Host` header: send `Host: localhost` from elsewhere, and set an admin token.
+    pub fn allow_remote(mut self, allow: bool) -> Self {
+        self.allow_remote = allow;
+        self
+    }
+
+    /// How long a connection may take to send a request head (also the longest a kept-alive
+    /// connection may stay idle); then it is closed. 10 s unless set.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// How long a request body may take to arrive after its head; then the answer is 408.
+    /// 60 s unless set.
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    /// The largest request body read (uploads included); a larger one is answered 413, at once
+    /// when its `Content-Length` says so. 256 MiB unless set.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+}
 
 /// A running emulator server. Dropping it (or [`ServerHandle::shutdown`]) stops it.
 #[derive(Debug)]
@@ -89,7 +198,8 @@ impl Drop for ServerHandle {
 
 impl Emulator {
     /// Serves this emulator (and its clones' shared state) over HTTP on `addr`, e.g.
-    /// `127.0.0.1:4010`. Returns once the socket is bound.
+    /// `127.0.0.1:4010`, with the default [`ServeOptions`]: a loopback address only. Returns
+    /// once the socket is bound.
     ///
     /// ```
     /// use imagekit_mock::emulator::Emulator;
@@ -101,24 +211,49 @@ impl Emulator {
     /// server.shutdown();
     /// ```
     pub fn serve(&self, addr: impl ToSocketAddrs) -> Result<ServerHandle, Error> {
-        self.try_serve(addr)
-            .map_err(|e| Error::Transport(TransportError::new(TransportErrorKind::Other, ServerFailed(e))))
+        self.serve_with(addr, ServeOptions::default())
     }
 
-    fn try_serve(&self, addr: impl ToSocketAddrs) -> io::Result<ServerHandle> {
-        let listener = StdListener::bind(addr)?;
+    /// Serves on `addr` with these options. An address that is not loopback is an
+    /// [`Error::InvalidInput`] unless [`ServeOptions::allow_remote`] is set, as is an empty admin
+    /// token.
+    pub fn serve_with(&self, addr: impl ToSocketAddrs, options: ServeOptions) -> Result<ServerHandle, Error> {
+        let addrs: Vec<SocketAddr> = addr.to_socket_addrs().map_err(server_failed)?.collect();
+        if !options.allow_remote {
+            if let Some(remote) = addrs.iter().find(|a| !a.ip().to_canonical().is_loopback()) {
+                return Err(Error::invalid_input(
+                    "addr",
+                    format!(
+                        "{remote} is not a loopback address; serving where other machines can reach the \
+                         emulator needs ServeOptions::allow_remote(true) (--allow-remote on imagekit-emulator)"
+                    ),
+                ));
+            }
+        }
+        if options.admin_token.as_deref() == Some("") {
+            return Err(Error::invalid_input("admin_token", "must not be empty"));
+        }
+        self.try_serve(&addrs, options).map_err(server_failed)
+    }
+
+    fn try_serve(&self, addrs: &[SocketAddr], options: ServeOptions) -> io::Result<ServerHandle> {
+        let listener = StdListener::bind(addrs)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build()?;
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let emulator = self.clone();
+        let options = Arc::new(options);
         let thread = std::thread::Builder::new().name(format!("imagekit-emulator-{}", addr.port())).spawn(
             move || {
                 runtime.block_on(async move {
                     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
+                    let serve = |(stream, _): (tokio::net::TcpStream, SocketAddr)| {
+                        tokio::spawn(serve_connection(stream, emulator.clone(), Arc::clone(&options)));
+                    };
                     tokio::select! {
                         _ = stopped => {}
-                        _ = accept_loop(listener, emulator) => {}
+                        _ = accept_loop(|| listener.accept(), serve) => {}
                     }
                 });
             },
@@ -132,29 +267,235 @@ impl Emulator {
     }
 }
 
-async fn accept_loop(listener: tokio::net::TcpListener, emulator: Emulator) {
+/// Accepts connections for ever. An accept error that concerns one connection is passed over;
+/// any other (out of file descriptors, of memory) pauses the loop, 100 ms doubling to 1 s, so
+/// it waits for resources to be freed instead of spinning on the error.
+async fn accept_loop<S, F, A>(mut accept: A, mut serve: impl FnMut(S))
+where
+    A: FnMut() -> F,
+    F: Future<Output = io::Result<S>>,
+{
+    let mut pause = ACCEPT_PAUSE_MIN;
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
-        let emulator = emulator.clone();
-        tokio::spawn(async move {
-            let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
-                let emulator = emulator.clone();
-                async move { Ok::<_, Infallible>(answer(&emulator, request).await.map(Full::new)) }
-            });
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
+        match accept().await {
+            Ok(connection) => {
+                pause = ACCEPT_PAUSE_MIN;
+                serve(connection);
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::ConnectionAborted
+                        | io::ErrorKind::ConnectionReset
+                        | io::ErrorKind::Interrupted
+                ) => {}
+            Err(_) => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(ACCEPT_PAUSE_MAX);
+            }
+        }
     }
 }
 
-async fn answer(emulator: &Emulator, request: http::Request<hyper::body::Incoming>) -> http::Response<Bytes> {
+async fn serve_connection(stream: tokio::net::TcpStream, emulator: Emulator, options: Arc<ServeOptions>) {
+    let header_read_timeout = options.header_read_timeout;
+    let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
+        let emulator = emulator.clone();
+        let options = Arc::clone(&options);
+        async move { Ok::<_, Infallible>(answer(&emulator, &options, request).await.map(Full::new)) }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
+
+async fn answer(
+    emulator: &Emulator,
+    options: &ServeOptions,
+    request: http::Request<hyper::body::Incoming>,
+) -> http::Response<Bytes> {
     let (parts, body) = request.into_parts();
-    match Limited::new(body, MAX_BODY_BYTES).collect().await {
-        Ok(collected) => emulator.handle(http::Request::from_parts(parts, collected.to_bytes())),
-        Err(_) => handlers::error(
-            http::StatusCode::PAYLOAD_TOO_LARGE,
-            "Your request body is too large or was cut short.",
-        ),
+    if parts.uri.path().starts_with("/__emulator") {
+        if let Err(refusal) = check_admin(&parts, options) {
+            return closing(refusal);
+        }
+    }
+    let declared =
+        parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
+    if declared.is_some_and(|length| length > options.max_body_bytes as u64) {
+        return closing(too_large());
+    }
+    let read = Limited::new(body, options.max_body_bytes).collect();
+    match tokio::time::timeout(options.body_read_timeout, read).await {
+        Ok(Ok(collected)) => emulator.handle(http::Request::from_parts(parts, collected.to_bytes())),
+        Ok(Err(_)) => closing(too_large()),
+        Err(_) => closing(handlers::error(
+            StatusCode::REQUEST_TIMEOUT,
+            &format!(
+                "Your request body did not arrive within {} s.",
+                options.body_read_timeout.as_secs_f64()
+            ),
+        )),
+    }
+}
+
+fn too_large() -> HttpResponse {
+    handlers::error(StatusCode::PAYLOAD_TOO_LARGE, "Your request body is too large or was cut short.")
+}
+
+/// The answer, and the connection closed after it: what is left of the request is not read.
+fn closing(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// Admin requests over HTTP: a loopback `Host` (and target, and `Origin` if any) so a web page
+/// cannot reach them by DNS rebinding or from another origin; JSON bodies, which a page cannot
+/// send across origins without a preflight the emulator never approves; the admin token, if
+/// one is set.
+// The refusal is the answer, sent as it is; boxing it would only add noise.
+#[allow(clippy::result_large_err)]
+fn check_admin(parts: &http::request::Parts, options: &ServeOptions) -> Result<(), HttpResponse> {
+    let header = |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let host_ok = header(HOST).is_some_and(is_loopback_host)
+        && parts.uri.authority().is_none_or(|a| is_loopback_host(a.as_str()));
+    if !host_ok {
+        return Err(handlers::error(
+            StatusCode::FORBIDDEN,
+            "The emulator's admin endpoints only answer requests addressed to localhost, 127.0.0.1 or [::1] (the Host header).",
+        ));
+    }
+    let origin_ok = parts.headers.get(ORIGIN).is_none_or(|origin| {
+        let origin = origin.to_str().unwrap_or_default();
+        let host = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"));
+        host.is_some_and(is_loopback_host)
+    });
+    if !origin_ok {
+        return Err(handlers::error(
+            StatusCode::FORBIDDEN,
+            "The emulator's admin endpoints do not answer requests from web pages of other origins.",
+        ));
+    }
+    if has_body(&parts.headers) && !header(CONTENT_TYPE).is_some_and(is_json) {
+        return Err(handlers::error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "The emulator's admin endpoints only take request bodies sent as Content-Type: application/json.",
+        ));
+    }
+    if let Some(token) = &options.admin_token {
+        let given = header(AUTHORIZATION).and_then(|value| {
+            let (scheme, credentials) = value.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| credentials.trim())
+        });
+        if !given.is_some_and(|given| same_secret(given.as_bytes(), token.as_bytes())) {
+            let mut refusal = handlers::error(
+                StatusCode::UNAUTHORIZED,
+                "The emulator's admin endpoints need Authorization: Bearer <its admin token>.",
+            );
+            refusal.headers_mut().insert(http::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            return Err(refusal);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a request says it has a body.
+fn has_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(TRANSFER_ENCODING)
+        || headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
+            .is_some_and(|length| length > 0)
+}
+
+fn is_json(content_type: &str) -> bool {
+    content_type.split(';').next().is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// `localhost`, an address of 127.0.0.0/8 or `[::1]`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((inner, after)) => (inner, after.strip_prefix(':').or(after.is_empty().then_some(""))),
+            None => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, Some("")),
+        },
+    };
+    let port_ok = port.is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+        || (host.starts_with('[')
+            && name.parse::<Ipv6Addr>().is_ok_and(|ip| IpAddr::V6(ip).to_canonical().is_loopback()));
+    port_ok && loopback
+}
+
+/// Compares without stopping at the first difference, so the time taken does not tell how much
+/// of a guess was right.
+fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    given.len() == expected.len() && given.iter().zip(expected).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Instant;
+
+    #[test]
+    fn loopback_hosts() {
+        for host in ["localhost", "LOCALHOST:4010", "127.0.0.1", "127.3.4.5:80", "[::1]", "[::1]:4010"] {
+            assert!(is_loopback_host(host), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io",
+            "10.0.0.1:4010",
+            "[::2]:1",
+            "[::1",
+            "[::1]x",
+            "localhost:80x",
+            "::1",
+            "0.0.0.0",
+        ] {
+            assert!(!is_loopback_host(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret(b"token", b"token"));
+        assert!(!same_secret(b"token", b"tokem"));
+        assert!(!same_secret(b"token", b"token2"));
+    }
+
+    /// An accept that always fails (as it does when file descriptors run out) must not spin:
+    /// in 350 ms the loop tries at 0, 100 and 300 ms, not thousands of times.
+    #[test]
+    fn accept_errors_back_off_instead_of_spinning() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        let attempts = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&attempts);
+        runtime.block_on(async move {
+            let accept = || {
+                counted.fetch_add(1, Ordering::Relaxed);
+                async {
+                    // Let the timer below run even if the loop never sleeps.
+                    tokio::task::yield_now().await;
+                    Err::<(), _>(io::Error::other("Too many open files"))
+                }
+            };
+            let started = Instant::now();
+            let _ = tokio::time::timeout(Duration::from_millis(350), accept_loop(accept, |()| {})).await;
+            assert!(started.elapsed() < Duration::from_secs(2));
+        });
+        let attempts = attempts.load(Ordering::Relaxed);
+        assert!((2..=4).contains(&attempts), "{attempts} accepts in 350 ms");
     }
 }

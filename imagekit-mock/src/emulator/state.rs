@@ -1,5 +1,6 @@
 //! The emulator's state: files and their versions, folders, bulk jobs, purge requests, the
-//! logical clock and the id counters, and how each object is rendered as ImageKit's JSON.
+//! account's settings (records such as origins), the logical clock and the id counters, and how
+//! each object is rendered as ImageKit's JSON.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,12 +19,16 @@ pub(crate) const EPOCH_MS: i64 = 1_735_689_600_000;
 pub(crate) const TICK_MS: i64 = 1_000;
 /// The URL endpoint file URLs are built on unless another is configured.
 pub(crate) const DEFAULT_URL_ENDPOINT: &str = "https://ik.imagekit.io/emulator";
+/// The most bytes of file content the library holds unless another limit is configured.
+pub(crate) const DEFAULT_STORAGE_LIMIT: u64 = 1 << 30;
 
 /// Everything the emulator knows. Cloned handles of an `Emulator` share one `State`.
 #[derive(Debug)]
 pub(crate) struct State {
     pub(crate) private_key: String,
     pub(crate) url_endpoint: String,
+    /// The most bytes of file content, all versions together, uploads may bring the library to.
+    pub(crate) storage_limit: u64,
     pub(crate) now_ms: i64,
     pub(crate) next_id: u64,
     pub(crate) next_request: u64,
@@ -32,8 +37,40 @@ pub(crate) struct State {
     pub(crate) folders: BTreeMap<String, FolderRecord>,
     pub(crate) jobs: BTreeMap<String, Job>,
     pub(crate) purges: BTreeSet<String>,
+    /// The account's settings kept as JSON records (origins, saved extensions, ...).
+    pub(crate) records: Records,
     pub(crate) faults: Vec<FaultRule>,
     pub(crate) requests: std::collections::VecDeque<RequestRecord>,
+}
+
+/// One record of a settings collection: its fields as stored (secrets included; what is
+/// answered is chosen when it is rendered).
+#[derive(Clone, Debug)]
+pub(crate) struct Record {
+    pub(crate) id: String,
+    pub(crate) fields: Map<String, Value>,
+    pub(crate) created_at: i64,
+    pub(crate) updated_at: i64,
+    /// Kept but hidden, for resources whose deletion leaves a trace (custom metadata fields).
+    pub(crate) deleted: bool,
+}
+
+/// The settings collections, each by its name, records in the order they were created.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Records {
+    collections: BTreeMap<&'static str, Vec<Record>>,
+}
+
+impl Records {
+    /// The records of a collection, oldest first.
+    pub(crate) fn of(&self, collection: &str) -> &[Record] {
+        self.collections.get(collection).map_or(&[], Vec::as_slice)
+    }
+
+    /// The records of a collection, to change them.
+    pub(crate) fn of_mut(&mut self, collection: &'static str) -> &mut Vec<Record> {
+        self.collections.entry(collection).or_default()
+    }
 }
 
 /// A file: its place in the library and its versions.
@@ -88,10 +125,20 @@ pub(crate) struct Job {
 }
 
 impl State {
-    pub(crate) fn new(private_key: String, url_endpoint: String) -> Self {
+    pub(crate) fn new(private_key: String, url_endpoint: String, storage_limit: u64) -> Self {
+        let mut records = Records::default();
+        // Every account has its default URL endpoint from the start.
+        records.of_mut(URL_ENDPOINTS).push(Record {
+            id: "default".to_owned(),
+            fields: default_url_endpoint(),
+            created_at: EPOCH_MS,
+            updated_at: EPOCH_MS,
+            deleted: false,
+        });
         Self {
             private_key,
             url_endpoint,
+            storage_limit,
             now_ms: EPOCH_MS,
             next_id: 1,
             next_request: 1,
@@ -99,14 +146,24 @@ impl State {
             folders: BTreeMap::new(),
             jobs: BTreeMap::new(),
             purges: BTreeSet::new(),
+            records,
             faults: Vec::new(),
             requests: std::collections::VecDeque::new(),
         }
     }
 
-    /// Back to the state of a new emulator with the same key and URL endpoint.
+    /// Back to the state of a new emulator with the same key, URL endpoint and storage limit.
     pub(crate) fn reset(&mut self) {
-        *self = Self::new(std::mem::take(&mut self.private_key), std::mem::take(&mut self.url_endpoint));
+        *self = Self::new(
+            std::mem::take(&mut self.private_key),
+            std::mem::take(&mut self.url_endpoint),
+            self.storage_limit,
+        );
+    }
+
+    /// The bytes of file content stored, every version counted.
+    pub(crate) fn stored_bytes(&self) -> u64 {
+        self.files.values().flat_map(|f| &f.versions).map(|v| v.content.len() as u64).sum()
     }
 
     /// A new 24-hex-digit id, as ImageKit's object ids look.
@@ -260,6 +317,18 @@ impl State {
             "updatedAt": iso8601(folder.updated_at),
         })
     }
+}
+
+/// The name of the collection of URL endpoints.
+pub(crate) const URL_ENDPOINTS: &str = "url-endpoints";
+
+/// The fields of the account's default URL endpoint: no prefix, no origins.
+fn default_url_endpoint() -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("description".into(), json!("Default URL endpoint"));
+    fields.insert("urlPrefix".into(), json!(""));
+    fields.insert("origins".into(), json!([]));
+    fields
 }
 
 impl FileRecord {

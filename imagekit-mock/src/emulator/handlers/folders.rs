@@ -175,9 +175,7 @@ pub(super) fn new_purge(state: &mut State) -> String {
 pub(super) fn purge(state: &mut State, body: &Bytes) -> Reply {
     let map = json_body(body)?;
     let url = required_str(&map, "url")?;
-    let valid = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
-    if !valid || url.chars().any(char::is_whitespace) {
+    if !is_http_url(url) {
         return Err(invalid("url"));
     }
     let request_id = new_purge(state);

@@ -14,7 +14,9 @@ use serde_json::{Map, Value, json};
 
 use super::FaultRule;
 use super::search::{self, Item};
-use super::state::{FileRecord, Job, State, Version, file_type, normalise_folder, sniff_mime, unique_suffix};
+use super::state::{
+    FileRecord, Job, State, Version, file_type, iso8601, normalise_folder, sniff_mime, unique_suffix,
+};
 use crate::multipart;
 
 /// The `help` text of every error answer.
@@ -25,11 +27,15 @@ const FILES_MISSING: &str = "The requested file(s) does not exist.";
 /// The most tag characters a file can carry, all tags together.
 const TAGS_MAX_CHARS: usize = 500;
 
+mod account;
+mod definitions;
 mod files;
 mod folders;
 mod list;
+mod records;
 mod upload;
 
+use account::*;
 use files::*;
 use folders::*;
 use list::*;
@@ -128,7 +134,10 @@ pub(crate) fn route(
         (Method::POST, ["v1", "bulkJobs", "moveFolder"]) => folder_job(state, body, FolderOp::Move),
         (Method::POST, ["v1", "bulkJobs", "renameFolder"]) => folder_job(state, body, FolderOp::Rename),
         (Method::GET, ["v1", "bulkJobs", id]) => job_status(state, id),
-        _ => Err(error(StatusCode::NOT_FOUND, "The requested resource does not exist.")),
+        (Method::GET, ["v1", "accounts", "usage"]) => usage(state, query),
+        (Method::GET, ["v1", "accounts", "usage-analytics"]) => usage_analytics(state, query),
+        _ => records::route(state, method, &segments, query, body)
+            .unwrap_or_else(|| Err(error(StatusCode::NOT_FOUND, "The requested resource does not exist."))),
     };
     result.unwrap_or_else(|answer| answer)
 }
@@ -277,6 +286,13 @@ fn valid_name(name: &str) -> bool {
         && !name.contains('/')
         && !name.chars().any(char::is_control)
         && name.len() <= 1024
+}
+
+/// Whether `text` is an absolute http(s) URL with a host and no spaces.
+fn is_http_url(text: &str) -> bool {
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"));
+    rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+        && !text.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 fn is_object_id(id: &str) -> bool {

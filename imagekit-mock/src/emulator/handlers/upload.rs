@@ -95,6 +95,13 @@ pub(super) fn upload(state: &mut State, api_version: &str, headers: &HeaderMap, 
         ));
     }
 
+    let stored = state.stored_bytes();
+    if stored.saturating_add(content.len() as u64) > state.storage_limit {
+        // The spec documents 400 for uploads refused over the account's limits, with this
+        // message, and no 413.
+        return Err(bad_request("Upload Limit Exceeded."));
+    }
+
     state.tick();
     let mime = sniff_mime(&content, &name);
     let mut version = state.new_version(String::new(), 0, content, mime);

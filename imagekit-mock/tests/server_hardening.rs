@@ -1,0 +1,299 @@
+//! The emulator's HTTP server against what a hostile web page or a careless client could send:
+//! admin requests from other hosts and origins or without JSON, a missing admin token, binding
+//! beyond loopback, unfinished heads and bodies, oversized bodies.
+//! Raw requests over loopback sockets, so every header is what the test says.
+#![cfg(feature = "server")]
+
+mod common;
+
+use std::io::{Read as _, Write as _};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use common::*;
+use http::{Method, StatusCode};
+use imagekit_core::Error;
+use imagekit_mock::emulator::{Emulator, ServeOptions, ServerHandle};
+use serde_json::{Value, json};
+
+/// Reads an answer until the server closes the connection: `(status, JSON body)`; status 0
+/// when the server closed without answering.
+fn read_answer(stream: &mut TcpStream) -> (u16, Value) {
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).unwrap_or_else(|e| panic!("the connection is still open: {e}"));
+    let text = String::from_utf8_lossy(&answer);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = if body.is_empty() { Value::Null } else { serde_json::from_str(body).unwrap_or(json!(body)) };
+    (status, body)
+}
+
+fn connect(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream
+}
+
+/// Sends `raw` and reads the answer.
+fn exchange(addr: SocketAddr, raw: &str) -> (u16, Value) {
+    let mut stream = connect(addr);
+    stream.write_all(raw.as_bytes()).unwrap();
+    read_answer(&mut stream)
+}
+
+/// A request with these extra header lines (each ending in `\r\n`) and body.
+fn send(addr: SocketAddr, method: &str, path: &str, host: &str, headers: &str, body: &str) -> (u16, Value) {
+    let length = if body.is_empty() { String::new() } else { format!("Content-Length: {}\r\n", body.len()) };
+    exchange(
+        addr,
+        &format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\n{headers}{length}Connection: close\r\n\r\n{body}"
+        ),
+    )
+}
+
+fn local(server: &ServerHandle) -> String {
+    format!("127.0.0.1:{}", server.addr().port())
+}
+
+const JSON: &str = "Content-Type: application/json\r\n";
+const RULE: &str = r#"{"pathPrefix": "/v1/files", "status": 500}"#;
+
+#[test]
+fn admin_requests_need_a_loopback_host() {
+    let emulator = Emulator::new(KEY);
+    emulator.seed_file("/keep.txt", &b"keep"[..]).unwrap();
+    let server = emulator.serve_on_free_port().unwrap();
+    let (addr, port) = (server.addr(), server.addr().port());
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "LocalHost".into(),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(
+            send(addr, "GET", "/__emulator/health", &host, "", ""),
+            (200, json!({"status": "ok"})),
+            "{host}"
+        );
+    }
+    // What a page rebound to 127.0.0.1 sends: its own name.
+    for host in ["evil.example".to_owned(), format!("evil.example:{port}"), "127.0.0.1.nip.io".into()] {
+        let (status, body) = send(addr, "POST", "/__emulator/reset", &host, "", "");
+        assert_eq!(status, 403, "{host}: {body}");
+        assert!(body["message"].as_str().unwrap().contains("Host"), "{body}");
+    }
+    let (status, _) = exchange(
+        addr,
+        "GET http://evil.example/__emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 403, "an absolute target naming another host");
+    // A page of another origin posting without a body, which needs no preflight.
+    let (status, body) =
+        send(addr, "POST", "/__emulator/reset", &local(&server), "Origin: https://evil.example\r\n", "");
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(emulator.file_count(), 1, "nothing was reset");
+    let own_page = "Origin: http://localhost:3000\r\n";
+    assert_eq!(send(addr, "GET", "/__emulator/health", &local(&server), own_page, "").0, 200);
+    // The API is not admin: any Host, with the key.
+    let auth = format!("Authorization: {}\r\n", auth_header(KEY));
+    assert_eq!(send(addr, "GET", "/v1/files", "evil.example", &auth, "").0, 200);
+}
+
+#[test]
+fn admin_bodies_must_be_json() {
+    let emulator = Emulator::new(KEY);
+    let server = emulator.serve_on_free_port().unwrap();
+    let (addr, host) = (server.addr(), local(&server));
+    for content_type in
+        ["Content-Type: text/plain\r\n", "Content-Type: application/x-www-form-urlencoded\r\n", ""]
+    {
+        let (status, body) = send(addr, "POST", "/__emulator/faults", &host, content_type, RULE);
+        assert_eq!(status, 415, "{content_type:?}: {body}");
+        assert!(body["message"].as_str().unwrap().contains("application/json"), "{body}");
+    }
+    assert!(emulator.faults().is_empty());
+    let json_utf8 = "Content-Type: Application/JSON; charset=utf-8\r\n";
+    assert_eq!(send(addr, "POST", "/__emulator/faults", &host, json_utf8, RULE).0, 201);
+    assert_eq!(emulator.faults().len(), 1);
+    // Without a body no content type is needed.
+    assert_eq!(send(addr, "DELETE", "/__emulator/faults", &host, "", "").0, 204);
+    assert_eq!(send(addr, "POST", "/__emulator/reset", &host, "", "").0, 204);
+}
+
+#[test]
+fn an_admin_token_is_required_when_set() {
+    let emulator = Emulator::new(KEY);
+    let server = emulator.serve_with("127.0.0.1:0", ServeOptions::new().admin_token("t0ken")).unwrap();
+    let (addr, host) = (server.addr(), local(&server));
+    let basic = format!("Authorization: {}\r\n", auth_header(KEY));
+    for auth in ["", "Authorization: Bearer t0kem\r\n", "Authorization: Bearer t0ken2\r\n", basic.as_str()] {
+        let (status, body) = send(addr, "POST", "/__emulator/faults", &host, &format!("{JSON}{auth}"), RULE);
+        assert_eq!(status, 401, "{auth:?}: {body}");
+    }
+    assert!(emulator.faults().is_empty());
+    let bearer = "Authorization: bearer t0ken\r\n";
+    assert_eq!(send(addr, "POST", "/__emulator/faults", &host, &format!("{JSON}{bearer}"), RULE).0, 201);
+    assert_eq!(send(addr, "GET", "/__emulator/health", &host, bearer, "").0, 200);
+    // The token guards the admin endpoints only; the API keeps its own auth.
+    assert_eq!(send(addr, "GET", "/v1/folder", &host, &basic, "").0, 404);
+
+    let refused = emulator.serve_with("127.0.0.1:0", ServeOptions::new().admin_token("")).unwrap_err();
+    assert!(matches!(&refused, Error::InvalidInput(e) if e.parameter() == "admin_token"), "{refused}");
+}
+
+#[test]
+fn in_process_admin_requests_are_answered_as_before() {
+    let emulator = Emulator::new(KEY);
+    let request = http::Request::builder()
+        .method(Method::POST)
+        .uri("/__emulator/faults")
+        .header("content-type", "text/plain")
+        .body(bytes::Bytes::from(RULE))
+        .unwrap();
+    assert_eq!(emulator.handle(request).status(), StatusCode::CREATED);
+    assert_eq!(emulator.faults().len(), 1);
+}
+
+#[test]
+fn binding_beyond_loopback_needs_allow_remote() {
+    let emulator = Emulator::new(KEY);
+    let refused = emulator.serve("0.0.0.0:0").unwrap_err();
+    match &refused {
+        Error::InvalidInput(e) => {
+            assert_eq!(e.parameter(), "addr");
+            assert!(
+                e.reason().contains("allow_remote(true)") && e.reason().contains("--allow-remote"),
+                "{refused}"
+            );
+        }
+        other => panic!("{other}"),
+    }
+    let server = emulator.serve_with("0.0.0.0:0", ServeOptions::new().allow_remote(true)).unwrap();
+    assert!(server.addr().ip().is_unspecified());
+    server.shutdown();
+    emulator.serve(("localhost", 0)).unwrap().shutdown();
+}
+
+#[test]
+fn an_unfinished_request_head_is_closed() {
+    let emulator = Emulator::new(KEY);
+    let options = ServeOptions::new().header_read_timeout(Duration::from_millis(200));
+    let server = emulator.serve_with("127.0.0.1:0", options).unwrap();
+    let mut half = connect(server.addr());
+    half.write_all(b"GET /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+    let silent = connect(server.addr());
+    let started = Instant::now();
+    read_answer(&mut half);
+    read_answer(&mut { silent });
+    assert!(started.elapsed() < Duration::from_secs(2), "closed after {:?}", started.elapsed());
+}
+
+#[test]
+fn a_body_that_does_not_arrive_gets_408() {
+    let emulator = Emulator::new(KEY);
+    let options = ServeOptions::new().body_read_timeout(Duration::from_millis(200));
+    let server = emulator.serve_with("127.0.0.1:0", options).unwrap();
+    let mut stream = connect(server.addr());
+    let head =
+        format!("POST /v1/folder HTTP/1.1\r\nHost: {}\r\n{JSON}Content-Length: 40\r\n\r\n", local(&server));
+    stream.write_all(format!("{head}{{\"folderName\"").as_bytes()).unwrap();
+    let started = Instant::now();
+    let (status, body) = read_answer(&mut stream);
+    assert_eq!(status, 408, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("did not arrive"), "{body}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[test]
+fn five_hundred_half_sent_requests_are_all_let_go() {
+    let emulator = Emulator::new(KEY);
+    let options = ServeOptions::new()
+        .header_read_timeout(Duration::from_millis(300))
+        .body_read_timeout(Duration::from_millis(300));
+    let server = emulator.serve_with("127.0.0.1:0", options).unwrap();
+    let started = Instant::now();
+    let streams: Vec<TcpStream> = (0..500)
+        .map(|i| {
+            let mut stream = connect(server.addr());
+            let partial = if i % 2 == 0 {
+                "GET /v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthoriz".to_owned()
+            } else {
+                format!(
+                    "POST /v1/folder HTTP/1.1\r\nHost: 127.0.0.1\r\n{JSON}Content-Length: 100\r\n\r\n{{\"fold"
+                )
+            };
+            stream.write_all(partial.as_bytes()).unwrap();
+            stream
+        })
+        .collect();
+    for (i, mut stream) in streams.into_iter().enumerate() {
+        let (status, _) = read_answer(&mut stream);
+        if i % 2 == 1 {
+            assert_eq!(status, 408, "half-sent body {i}");
+        }
+    }
+    assert!(started.elapsed() < Duration::from_secs(10), "all let go after {:?}", started.elapsed());
+}
+
+#[test]
+fn a_content_length_over_the_cap_gets_413_at_once() {
+    let emulator = Emulator::new(KEY);
+    let options = ServeOptions::new().max_body_bytes(1024).body_read_timeout(Duration::from_secs(30));
+    let server = emulator.serve_with("127.0.0.1:0", options).unwrap();
+    let mut stream = connect(server.addr());
+    let head = "POST /api/v1/files/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: 1000000\r\n\r\n";
+    stream.write_all(head.as_bytes()).unwrap();
+    let started = Instant::now();
+    let (status, body) = read_answer(&mut stream);
+    assert_eq!(status, 413, "{body}");
+    assert!(started.elapsed() < Duration::from_secs(2), "answered after {:?}", started.elapsed());
+    // A body within the cap is read as before.
+    let auth = format!("Authorization: {}\r\n{JSON}", auth_header(KEY));
+    assert_eq!(
+        send(server.addr(), "POST", "/v1/folder", "127.0.0.1", &auth, r#"{"folderName": "a"}"#).0,
+        201
+    );
+}
+
+#[test]
+fn the_binary_needs_allow_remote_and_takes_an_admin_token() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::{Command, Stdio};
+
+    let binary = env!("CARGO_BIN_EXE_imagekit-emulator");
+    let refused = Command::new(binary).args(["--host", "0.0.0.0", "--port", "0"]).output().unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--allow-remote"), "{stderr}");
+
+    /// Stops the server however the test ends.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut child = Running(
+        Command::new(binary)
+            .args(["--port", "0", "--admin-token", "t0ken", "--header-timeout", "0.5"])
+            .env_remove("IMAGEKIT_EMULATOR_ADMIN_TOKEN")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut first_line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap()).read_line(&mut first_line).unwrap();
+    let addr: SocketAddr = first_line.trim().trim_start_matches("http://").parse().unwrap();
+    let host = format!("127.0.0.1:{}", addr.port());
+    assert_eq!(send(addr, "GET", "/__emulator/health", &host, "", "").0, 401);
+    assert_eq!(send(addr, "GET", "/__emulator/health", &host, "Authorization: Bearer t0ken\r\n", "").0, 200);
+    let started = Instant::now();
+    read_answer(&mut connect(addr));
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "an idle connection was kept {:?}",
+        started.elapsed()
+    );
+}
