@@ -119,3 +119,54 @@ async fn usage_analytics_reads_totals_and_breakdowns() {
     );
     assert_eq!(transport.request_count(), 1);
 }
+
+#[tokio::test]
+async fn account_webhooks_send_the_sdk_shape_and_refuse_bad_input() {
+    use imagekit_core::models::WebhookEventType::{FileCreated, FileDeleted};
+    use imagekit_core::resources::account_webhooks::{CreateWebhook, UpdateWebhook};
+
+    let transport = ScriptedTransport::new();
+    let c = client(&transport);
+    let answer = json!({"id": "wh_1", "endpoint": "https://example.com/ik", "events": ["file.created"],
+        "enabled": true, "secret": "whsec_c2VjcmV0", "createdAt": "2025-01-01T00:00:00.000Z",
+        "updatedAt": "2025-01-01T00:00:00.000Z", "deliveryStats": {"ok": 1}});
+    transport.expect(Method::POST, "/v1/accounts/webhooks").respond(fixtures::created(answer.clone()));
+    let created = c
+        .accounts()
+        .webhooks()
+        .create(CreateWebhook::new("https://example.com/ik", [FileCreated]).enabled(true))
+        .await
+        .unwrap();
+    assert_eq!(
+        body(&transport),
+        json!({"endpoint": "https://example.com/ik", "events": ["file.created"], "enabled": true})
+    );
+    assert_eq!(created.events.as_deref(), Some(&[FileCreated][..]));
+    assert_eq!(created.extra["deliveryStats"], json!({"ok": 1}), "unknown fields are kept");
+    assert!(!format!("{created:?}").contains("whsec_c2VjcmV0"));
+    assert!(created.verifier().is_some());
+
+    transport.expect(Method::PATCH, "/v1/accounts/webhooks/wh_1").respond(fixtures::ok(answer.clone()));
+    c.accounts().webhooks().update("wh_1", UpdateWebhook::new().events([FileDeleted])).await.unwrap();
+    assert_eq!(body(&transport), json!({"events": ["file.deleted"]}));
+    transport.expect(Method::GET, "/v1/accounts/webhooks").respond(fixtures::ok(json!([answer.clone()])));
+    assert_eq!(c.accounts().webhooks().list().await.unwrap().len(), 1);
+    transport.expect(Method::GET, "/v1/accounts/webhooks/wh_1").respond(fixtures::ok(answer));
+    c.accounts().webhooks().get("wh_1").await.unwrap();
+    transport.expect(Method::DELETE, "/v1/accounts/webhooks/wh_1").respond(fixtures::no_content());
+    c.accounts().webhooks().delete("wh_1").await.unwrap();
+    transport.assert_all_consumed();
+
+    let hooks = c.accounts().webhooks();
+    for endpoint in ["", "example.com/ik", "ftp://example.com", "https://", "https:///path", "https://a b"] {
+        let create = CreateWebhook::new(endpoint, [FileCreated]);
+        assert_eq!(invalid_field(hooks.create(create).await), "endpoint", "{endpoint:?}");
+    }
+    assert_eq!(invalid_field(hooks.create(CreateWebhook::new("https://e.com", [])).await), "events");
+    let twice = CreateWebhook::new("https://e.com", [FileCreated, FileCreated]);
+    assert_eq!(invalid_field(hooks.create(twice).await), "events");
+    assert_eq!(invalid_field(hooks.update("wh_1", UpdateWebhook::new()).await), "update");
+    assert_eq!(invalid_field(hooks.update("wh_1", UpdateWebhook::new().endpoint("nope")).await), "endpoint");
+    assert_eq!(invalid_field(hooks.get("").await), "id");
+    assert!(transport.requests().len() == 5, "nothing invalid was sent");
+}

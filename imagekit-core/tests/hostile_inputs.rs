@@ -96,6 +96,10 @@ fn cases() -> Vec<(&'static str, Place, Build)> {
             op(c, c.accounts().url_endpoints().create(CreateUrlEndpoint::new(v).url_prefix(v).origins([v])))
         }),
         ("endpoints.delete", Place::Segment(3), |c, v| op(c, c.accounts().url_endpoints().delete(v))),
+        ("webhooks.update", Place::Segment(3), |c, v| {
+            let update = imagekit_core::resources::account_webhooks::UpdateWebhook::new().enabled(true);
+            op(c, c.accounts().webhooks().update(v, update))
+        }),
         ("transformations.create", Place::Json, |c, v| {
             op(c, c.named_transformations().create(CreateNamedTransformation::new("n", v)))
         }),

@@ -1,7 +1,7 @@
 //! The account's settings through the client's own operations where it has them (custom
-//! metadata fields, saved extensions, origins, URL endpoints, usage, named transformations) and
-//! raw requests where it does not (account webhooks): lifecycles, uniqueness, secrets kept
-//! back, reset, faults and the request log.
+//! metadata fields, saved extensions, origins, URL endpoints, usage, named transformations,
+//! account webhooks) and raw requests for what the client refuses to send: lifecycles,
+//! uniqueness, secrets kept back, reset, faults and the request log.
 
 mod common;
 
@@ -10,7 +10,9 @@ use http::{Method, StatusCode};
 use imagekit_core::Client;
 use imagekit_core::models::{
     CustomMetadataFieldSchema, CustomMetadataFieldType, Extension, ExtensionName, OriginType,
+    WebhookEventType,
 };
+use imagekit_core::resources::account_webhooks::{CreateWebhook, UpdateWebhook};
 use imagekit_core::resources::accounts::{CreateOrigin, CreateUrlEndpoint};
 use imagekit_core::resources::custom_metadata_fields::{
     CreateCustomMetadataField, ListCustomMetadataFields, UpdateCustomMetadataField, UpdateFieldSchema,
@@ -174,10 +176,7 @@ async fn named_transformations_have_unique_names() {
     let thumb = named.create(CreateNamedTransformation::new("thumb", "w-100,h-100")).await.unwrap();
     assert_eq!(thumb.enabled, Some(true));
     assert_eq!(thumb.created_at.as_deref(), Some("2025-01-01T00:00:01.000Z"));
-    let hero = named
-        .create(CreateNamedTransformation::new("hero", json!({"width": 1200})).enabled(false))
-        .await
-        .unwrap();
+    let hero = named.create(CreateNamedTransformation::new("hero", "w-1200").enabled(false)).await.unwrap();
     assert_eq!(hero.enabled, Some(false));
     let taken = CreateNamedTransformation::new("thumb", "w-1");
     assert_eq!(status(named.create(taken).await.unwrap_err()), Some(400));
@@ -193,49 +192,60 @@ async fn named_transformations_have_unique_names() {
     assert_eq!(status(named.delete(&hero_id).await.unwrap_err()), Some(404));
 }
 
-#[test]
-fn account_webhooks_keep_their_secret_to_themselves() {
+#[tokio::test]
+async fn account_webhooks_generate_their_secret_and_check_their_endpoint() {
     let emulator = Emulator::new(KEY);
-    let webhook = json!({"url": "https://hooks.example.com/ik", "events": ["file.created", "file.deleted"], "secret": "whsec_1"});
-    let (status, created) = call(&emulator, Method::POST, "/v1/accounts/webhooks", Some(webhook));
-    assert_eq!(status, StatusCode::CREATED, "{created}");
-    let id = created["id"].as_str().unwrap().to_owned();
-    assert_eq!(
-        created,
-        json!({"id": id, "url": "https://hooks.example.com/ik", "events": ["file.created", "file.deleted"],
-               "createdAt": "2025-01-01T00:00:01.000Z", "updatedAt": "2025-01-01T00:00:01.000Z"})
-    );
-    let path = format!("/v1/accounts/webhooks/{id}");
-    let (status, updated) =
-        call(&emulator, Method::PATCH, &path, Some(json!({"events": ["file.updated"], "secret": "whsec_2"})));
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        (updated["url"].clone(), updated["events"].clone()),
-        (created["url"].clone(), json!(["file.updated"]))
-    );
-    assert_eq!(updated["updatedAt"], "2025-01-01T00:00:02.000Z");
-    let (_, listed) = call(&emulator, Method::GET, "/v1/accounts/webhooks", None);
-    assert_eq!(listed, json!([updated]));
-    assert!(!listed.to_string().contains("whsec"), "{listed}");
+    let client = client(&emulator);
+    let hooks = client.accounts().webhooks();
+    let events = [WebhookEventType::FileCreated, WebhookEventType::FolderDeleted];
+    let created =
+        hooks.create(CreateWebhook::new("https://hooks.example.com/ik", events.clone())).await.unwrap();
+    let id = created.id.clone().unwrap();
+    assert_eq!(created.enabled, Some(true), "enabled unless said otherwise");
+    assert_eq!(created.events.as_deref(), Some(&events[..]));
+    let secret = created.secret.clone().unwrap();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    assert!(!format!("{created:?}").contains(&secret), "Debug hides the secret");
+    // The secret signs what the endpoint receives.
+    let body = br#"{"type":"file.created","id":"e1","created_at":"2025-01-01T00:00:00Z","data":{}}"#;
+    let headers = imagekit_mock::webhooks::sign_standard(&secret, "msg_1", 1_735_689_600, body);
+    let verified = created.verifier().unwrap().now_unix(1_735_689_600).verify(&headers, body);
+    assert!(verified.is_ok(), "{verified:?}");
 
+    let update = UpdateWebhook::new().events([WebhookEventType::FileUpdated]).enabled(false);
+    let updated = hooks.update(&id, update).await.unwrap();
+    assert_eq!(updated.endpoint.as_deref(), Some("https://hooks.example.com/ik"));
+    assert_eq!(
+        (updated.events.as_deref(), updated.enabled),
+        (Some(&[WebhookEventType::FileUpdated][..]), Some(false))
+    );
+    assert_eq!(updated.secret, created.secret, "the secret never changes");
+    assert_eq!(updated.updated_at.as_deref(), Some("2025-01-01T00:00:02.000Z"));
+    assert_eq!(hooks.get(&id).await.unwrap(), updated);
+    assert_eq!(hooks.list().await.unwrap(), [updated]);
+
+    // A second subscription to the same endpoint is refused; another gets its own secret.
+    let same = CreateWebhook::new("https://hooks.example.com/ik", [WebhookEventType::FileDeleted]);
+    assert_eq!(status(hooks.create(same).await.unwrap_err()), Some(400));
+    let other = hooks.create(CreateWebhook::new("https://other.example.com", events.clone())).await.unwrap();
+    assert_ne!(other.secret, created.secret);
+
+    // What the client would refuse, sent raw: the emulator refuses it too.
     for bad in [
-        json!({"url": "https://hooks.example.com", "events": ["file.exploded"]}),
-        json!({"url": "ftp://hooks.example.com", "events": ["file.created"]}),
-        json!({"url": "https://hooks.example.com", "events": []}),
+        json!({"endpoint": "https://hooks.example.com", "events": ["file.exploded"]}),
+        json!({"endpoint": "ftp://hooks.example.com", "events": ["file.created"]}),
+        json!({"endpoint": "https://hooks.example.com", "events": []}),
         json!({"events": ["file.created"]}),
-        json!({"url": "https://hooks.example.com", "events": ["file.created"], "colour": "red"}),
+        json!({"endpoint": "https://h2.example.com", "events": ["file.created"], "secret": "whsec_mine"}),
+        json!({"endpoint": "https://h3.example.com", "events": ["file.created"], "enabled": "yes"}),
     ] {
         let (status, body) = call(&emulator, Method::POST, "/v1/accounts/webhooks", Some(bad.clone()));
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
         assert!(body["message"].is_string() && body["help"].is_string(), "{body}");
     }
-    assert_eq!(call(&emulator, Method::DELETE, &path, None).0, StatusCode::NO_CONTENT);
-    let (status, body) = call(&emulator, Method::GET, &path, None);
-    assert_eq!(
-        (status, body["message"].as_str()),
-        (StatusCode::NOT_FOUND, Some("The requested webhook does not exist."))
-    );
-    assert_eq!(call(&emulator, Method::DELETE, &path, None).0, StatusCode::NOT_FOUND);
+    hooks.delete(&id).await.unwrap();
+    assert_eq!(status(hooks.get(&id).await.unwrap_err()), Some(404));
+    assert_eq!(status(hooks.delete(&id).await.unwrap_err()), Some(404));
 }
 
 #[test]
@@ -250,7 +260,7 @@ fn reset_forgets_the_settings_but_not_the_default_endpoint() {
         ("/v1/accounts/origins", json!({"name": "n", "type": "WEB_PROXY"})),
         ("/v1/accounts/url-endpoints", json!({"description": "d", "urlPrefix": "p"})),
         ("/v1/named-transformations", json!({"name": "n", "transformation": "w-1"})),
-        ("/v1/accounts/webhooks", json!({"url": "https://h.example.com", "events": ["file.created"]})),
+        ("/v1/accounts/webhooks", json!({"endpoint": "https://h.example.com", "events": ["file.created"]})),
     ];
     for (path, body) in &requests {
         assert_eq!(call(&emulator, Method::POST, path, Some(body.clone())).0, StatusCode::CREATED, "{path}");

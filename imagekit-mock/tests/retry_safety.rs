@@ -18,10 +18,20 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use common::KEY;
+use imagekit_core::models::{
+    CustomMetadataFieldSchema, CustomMetadataFieldType, Extension, WebhookEventType,
+};
+use imagekit_core::resources::account_webhooks::{CreateWebhook, UpdateWebhook};
+use imagekit_core::resources::accounts::{CreateOrigin, CreateUrlEndpoint};
+use imagekit_core::resources::custom_metadata_fields::{
+    CreateCustomMetadataField, UpdateCustomMetadataField,
+};
 use imagekit_core::resources::files::{
     CopyFile, MoveFile, RenameFile, UpdateFileDetails, UpdateFilePublication,
 };
 use imagekit_core::resources::folders::{CopyFolder, MoveFolder, RenameFolder};
+use imagekit_core::resources::named_transformations::{CreateNamedTransformation, UpdateNamedTransformation};
+use imagekit_core::resources::saved_extensions::{CreateSavedExtension, UpdateSavedExtension};
 use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestOptions};
 use imagekit_core::{Client, Error, RetryPolicy, TransportError, TransportErrorKind, UploadSource};
 use imagekit_mock::InstantSleep;
@@ -84,6 +94,12 @@ struct Seeded {
     old_version: String,
     purge_id: String,
     job_id: String,
+    field_id: String,
+    extension_id: String,
+    origin_id: String,
+    endpoint_id: String,
+    transformation_id: String,
+    webhook_id: String,
 }
 
 fn seed(emulator: &Emulator) -> Seeded {
@@ -100,8 +116,47 @@ fn seed(emulator: &Emulator) -> Seeded {
         let purge_id =
             setup.cache().invalidation().create("https://ik.imagekit.io/emulator/safe/a.txt").await.unwrap();
         let job = setup.folders().copy(CopyFolder::new("/keep", "/copies")).await.unwrap();
-        Seeded { file_id, old_version, purge_id: purge_id.request_id.unwrap(), job_id: job.job_id }
+        let field = setup.custom_metadata_fields().create(new_field("size")).await.unwrap();
+        let extension = setup.saved_extensions().create(new_extension("Describe")).await.unwrap();
+        let origin = setup.accounts().origins().create(CreateOrigin::web_proxy("Proxy")).await.unwrap();
+        let endpoint = setup
+            .accounts()
+            .url_endpoints()
+            .create(CreateUrlEndpoint::new("Old").url_prefix("old"))
+            .await
+            .unwrap();
+        let transformation = setup
+            .named_transformations()
+            .create(CreateNamedTransformation::new("thumb", "w-100"))
+            .await
+            .unwrap();
+        let webhook =
+            setup.accounts().webhooks().create(new_webhook("https://hooks.example.com")).await.unwrap();
+        Seeded {
+            file_id,
+            old_version,
+            purge_id: purge_id.request_id.unwrap(),
+            job_id: job.job_id,
+            field_id: field.id,
+            extension_id: extension.id.unwrap(),
+            origin_id: origin.id.unwrap(),
+            endpoint_id: endpoint.id.unwrap(),
+            transformation_id: transformation.id.unwrap(),
+            webhook_id: webhook.id.unwrap(),
+        }
     })
+}
+
+fn new_field(name: &str) -> CreateCustomMetadataField {
+    CreateCustomMetadataField::new(name, name, CustomMetadataFieldSchema::new(CustomMetadataFieldType::Text))
+}
+
+fn new_extension(name: &str) -> CreateSavedExtension {
+    CreateSavedExtension::new(name, "d", Extension::ai_auto_description())
+}
+
+fn new_webhook(endpoint: &str) -> CreateWebhook {
+    CreateWebhook::new(endpoint, [WebhookEventType::FileCreated])
 }
 
 macro_rules! case {
@@ -194,6 +249,79 @@ fn cases() -> Vec<(&'static str, Expect, Run)> {
         }),
         case!("upload-file-v2", NotRetried, |c, _s| {
             c.files().upload_v2(UploadSource::bytes("new"), "n2.txt").folder("/up").await
+        }),
+        // The account's settings.
+        case!("get-usage", RetriedAndSucceeds, |c, _s| c
+            .accounts()
+            .usage()
+            .get("2025-01-01", "2025-01-02")
+            .await),
+        case!("list-all-fields", RetriedAndSucceeds, |c, _s| {
+            c.custom_metadata_fields().list(Default::default()).await
+        }),
+        case!("update-existing-field", RetriedAndSucceeds, |c, s| {
+            c.custom_metadata_fields()
+                .update(&s.field_id, UpdateCustomMetadataField::new().label("Size"))
+                .await
+        }),
+        case!("delete-a-field", RetriedAndSaysDoneEarlier, |c, s| {
+            c.custom_metadata_fields().delete(&s.field_id).await
+        }),
+        case!("create-new-field", NotRetried, |c, _s| c
+            .custom_metadata_fields()
+            .create(new_field("colour"))
+            .await),
+        case!("get-extension", RetriedAndSucceeds, |c, s| c.saved_extensions().get(&s.extension_id).await),
+        case!("update-extension", RetriedAndSucceeds, |c, s| {
+            c.saved_extensions()
+                .update(&s.extension_id, UpdateSavedExtension::new().name("Describe it"))
+                .await
+        }),
+        case!("delete-extension", RetriedAndSaysDoneEarlier, |c, s| {
+            c.saved_extensions().delete(&s.extension_id).await
+        }),
+        case!("create-extension", NotRetried, |c, _s| c
+            .saved_extensions()
+            .create(new_extension("Again"))
+            .await),
+        case!("update-origin", RetriedAndSucceeds, |c, s| {
+            c.accounts().origins().update(&s.origin_id, CreateOrigin::web_proxy("Renamed")).await
+        }),
+        case!("delete-origin", RetriedAndSaysDoneEarlier, |c, s| {
+            c.accounts().origins().delete(&s.origin_id).await
+        }),
+        case!("create-origin", NotRetried, |c, _s| {
+            c.accounts().origins().create(CreateOrigin::web_proxy("Another")).await
+        }),
+        case!("update-url-endpoint", RetriedAndSucceeds, |c, s| {
+            c.accounts()
+                .url_endpoints()
+                .update(&s.endpoint_id, CreateUrlEndpoint::new("New").url_prefix("new"))
+                .await
+        }),
+        case!("delete-url-endpoint", RetriedAndSaysDoneEarlier, |c, s| {
+            c.accounts().url_endpoints().delete(&s.endpoint_id).await
+        }),
+        case!("update-named-transformation", RetriedAndSucceeds, |c, s| {
+            let update = UpdateNamedTransformation::new().transformation("w-200");
+            c.named_transformations().update(&s.transformation_id, update).await
+        }),
+        case!("delete-named-transformation", RetriedAndSaysDoneEarlier, |c, s| {
+            c.named_transformations().delete(&s.transformation_id).await
+        }),
+        case!("create-named-transformation", NotRetried, |c, _s| {
+            c.named_transformations().create(CreateNamedTransformation::new("card", "w-300")).await
+        }),
+        case!("update-webhook", RetriedAndSucceeds, |c, s| {
+            c.accounts().webhooks().update(&s.webhook_id, UpdateWebhook::new().enabled(false)).await
+        }),
+        case!("delete-webhook", RetriedAndSaysDoneEarlier, |c, s| c
+            .accounts()
+            .webhooks()
+            .delete(&s.webhook_id)
+            .await),
+        case!("create-webhook", NotRetried, |c, _s| {
+            c.accounts().webhooks().create(new_webhook("https://other.example.com")).await
         }),
     ]
 }

@@ -1,6 +1,7 @@
 //! Typed models of what ImageKit sends and accepts, apart from the plumbing.
 
 mod account;
+mod account_webhook;
 mod asset;
 mod bulk;
 mod custom_metadata_field;
@@ -57,6 +58,7 @@ pub use account::{
     Breakdown, CacheAnalytics, NamedCount, Origin, OriginType, UrlEndpoint, UrlRewriter, UrlRewriterType,
     Usage, UsageAnalytics, UsageEntry, VideoProcessingUsage,
 };
+pub use account_webhook::{Webhook, WebhookEventType};
 pub use asset::{Asset, AssetSort, AssetType, Creator, FileTypeFilter, Folder};
 pub use bulk::{BulkDeleteResult, BulkItemError, BulkKind, BulkResult, BulkTagsResult, Deleted, TagsUpdated};
 pub use custom_metadata_field::{CustomMetadataField, CustomMetadataFieldSchema};

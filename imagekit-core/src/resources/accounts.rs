@@ -1,4 +1,5 @@
-//! The account: `client.accounts()` — usage, usage analytics, origins, URL endpoints.
+//! The account: `client.accounts()` — usage, usage analytics, origins, URL endpoints, and the
+//! way to its webhook subscriptions.
 
 use http::Method;
 use serde::Serialize;
@@ -37,6 +38,11 @@ impl<C: Caller> Accounts<C> {
     /// URL endpoints: URL prefixes and the origins behind them.
     pub fn url_endpoints(&self) -> UrlEndpoints<C> {
         UrlEndpoints::new(self.caller.clone())
+    }
+
+    /// Webhook subscriptions: the endpoints ImageKit posts events to.
+    pub fn webhooks(&self) -> crate::resources::account_webhooks::AccountWebhooks<C> {
+        crate::resources::account_webhooks::AccountWebhooks::new(self.caller.clone())
     }
 }
 

@@ -13,6 +13,7 @@
 //! | `client.savedExtensions.{list,create,get,update,delete}` | [`crate::Client::saved_extensions`]`()...` |
 //! | `client.accounts.{usage,usageAnalytics}.get` | [`crate::Client::accounts`]`().usage().get(..)` |
 //! | `client.accounts.{origins,urlEndpoints}.{list,create,get,update,delete}` | `client.accounts().origins()...` |
+//! | `client.accounts.webhooks.{list,create,get,update,delete}` (Python) | `client.accounts().webhooks()...` |
 //! | `client.namedTransformations.{list,create,get,update,delete}` | [`crate::Client::named_transformations`]`()...` |
 //!
 //! Operations with optional parameters take a typed parameter struct, as the Node SDK takes a
@@ -24,6 +25,7 @@
 //! Every handle works for every [`crate::Caller`]: the async [`crate::client::Client`], the
 //! [`crate::blocking::BlockingClient`] and the sans-IO [`crate::Config`].
 
+pub mod account_webhooks;
 pub mod accounts;
 pub mod assets;
 pub mod background;

@@ -87,6 +87,14 @@ fn parse_digits(name: &'static str, value: &str) -> Result<u64, WebhookError> {
         .map_err(|_| WebhookError::InvalidHeader { name, reason: "timestamp out of range".to_owned() })
 }
 
+impl crate::models::Webhook {
+    /// A verifier for the events this subscription receives, from its secret; `None` when the
+    /// answer carried no secret. (Defined beside the verifier so models stay below webhooks.)
+    pub fn verifier(&self) -> Option<WebhookVerifier> {
+        self.secret.as_ref().map(WebhookVerifier::new)
+    }
+}
+
 impl WebhookVerifier {
     /// A verifier for `secret` (`whsec_…`), with the default 5-minute tolerance.
     pub fn new(secret: impl Into<String>) -> Self {

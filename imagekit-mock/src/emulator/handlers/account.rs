@@ -356,8 +356,8 @@ fn url_rewriter(rewriter: &Value) -> Result<Value, HttpResponse> {
 // ---------------------------------------------------------------------------------------------
 // Webhooks (in the official SDKs, not in the OpenAPI document)
 
-/// The events a webhook can subscribe to: those the spec documents.
-const WEBHOOK_EVENTS: [&str; 12] = [
+/// The events a webhook can subscribe to, as the official SDKs list them.
+const WEBHOOK_EVENTS: [&str; 15] = [
     "video.transformation.accepted",
     "video.transformation.ready",
     "video.transformation.error",
@@ -370,39 +370,69 @@ const WEBHOOK_EVENTS: [&str; 12] = [
     "file.deleted",
     "file-version.created",
     "file-version.deleted",
+    "folder.created",
+    "folder.updated",
+    "folder.deleted",
 ];
+
+const WEBHOOK_FIELDS: [&str; 3] = ["endpoint", "events", "enabled"];
 
 pub(super) const WEBHOOKS: Resource = Resource {
     collection: "webhooks",
     path: &["v1", "accounts", "webhooks"],
     missing: "The requested webhook does not exist.",
-    create: |_, body| {
-        for key in ["url", "events"] {
+    create: |records, body| {
+        for key in ["endpoint", "events"] {
             if body.get(key).is_none_or(Value::is_null) {
                 return Err(missing(key));
             }
         }
-        webhook(Map::new(), body)
+        let mut stored = Map::new();
+        stored.insert("enabled".into(), json!(true));
+        webhook(records, None, stored, body)
     },
-    update: |_, current, body| {
-        if ["url", "events", "secret"].iter().all(|k| body.get(*k).is_none_or(Value::is_null)) {
-            return Err(bad_request("Your request must contain url, events or secret."));
+    update: |records, current, body| {
+        if WEBHOOK_FIELDS.iter().all(|k| body.get(*k).is_none_or(Value::is_null)) {
+            return Err(bad_request("Your request must contain endpoint, events or enabled."));
         }
-        webhook(current.fields.clone(), body)
+        webhook(records, Some(&current.id), current.fields.clone(), body)
     },
-    // The signing secret is stored and never shown.
-    render: |record| with_times(record, &["url", "events"]),
+    render: |record| {
+        let mut body = with_times(record, &WEBHOOK_FIELDS);
+        body["secret"] = json!(webhook_secret(&record.id));
+        body
+    },
     ..BASE
 };
 
-/// `stored` with what `body` sets, each checked.
-fn webhook(mut stored: Fields, body: Fields) -> Result<Fields, HttpResponse> {
-    if let Some(key) = unknown_key(&body, &["url", "events", "secret"]) {
+/// The signing secret ImageKit generates for a webhook (never set through the API): derived
+/// from the id, so it is stable across calls and runs.
+fn webhook_secret(id: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(format!("imagekit-emulator webhook {id}"));
+    format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(&digest[..24]))
+}
+
+/// `stored` with what `body` sets, each checked; endpoints are unique in the account.
+fn webhook(
+    records: &Records,
+    id: Option<&str>,
+    mut stored: Fields,
+    body: Fields,
+) -> Result<Fields, HttpResponse> {
+    if let Some(key) = unknown_key(&body, &WEBHOOK_FIELDS) {
         return Err(invalid(key));
     }
-    if let Some(url) = body.get("url").filter(|v| !v.is_null()) {
-        let url = url.as_str().filter(|u| u.len() <= 2048 && is_http_url(u)).ok_or_else(|| invalid("url"))?;
-        stored.insert("url".into(), json!(url));
+    if let Some(endpoint) = body.get("endpoint").filter(|v| !v.is_null()) {
+        let endpoint = endpoint
+            .as_str()
+            .filter(|u| u.len() <= 2048 && is_http_url(u))
+            .ok_or_else(|| invalid("endpoint"))?;
+        if is_taken(records.of("webhooks"), "endpoint", endpoint, id, false) {
+            return Err(bad_request("A webhook with this endpoint already exists."));
+        }
+        stored.insert("endpoint".into(), json!(endpoint));
     }
     if let Some(events) = body.get("events").filter(|v| !v.is_null()) {
         let events = events.as_array().filter(|e| !e.is_empty()).ok_or_else(|| invalid("events"))?;
@@ -414,9 +444,12 @@ fn webhook(mut stored: Fields, body: Fields) -> Result<Fields, HttpResponse> {
         }
         stored.insert("events".into(), Value::Array(events.clone()));
     }
-    if let Some(secret) = body.get("secret").filter(|v| !v.is_null()) {
-        let secret = text_within(secret, 1, 1000).ok_or_else(|| invalid("secret"))?;
-        stored.insert("secret".into(), json!(secret));
+    match body.get("enabled") {
+        None | Some(Value::Null) => {}
+        Some(Value::Bool(enabled)) => {
+            stored.insert("enabled".into(), json!(enabled));
+        }
+        Some(_) => return Err(invalid("enabled")),
     }
     Ok(stored)
 }

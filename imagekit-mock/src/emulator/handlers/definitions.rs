@@ -422,12 +422,9 @@ fn named_transformation(
         stored.insert("name".into(), json!(name));
     }
     if let Some(transformation) = body.get("transformation").filter(|v| !v.is_null()) {
-        let usable = match transformation {
-            Value::String(s) => !s.trim().is_empty() && !s.chars().any(char::is_control),
-            Value::Object(map) => !map.is_empty(),
-            Value::Array(steps) => !steps.is_empty(),
-            _ => false,
-        };
+        // A transformation string, as URLs carry it (`w-400,h-300`); the SDKs type it so.
+        let usable =
+            transformation.as_str().is_some_and(|s| !s.trim().is_empty() && !s.chars().any(char::is_control));
         if !usable {
             return Err(invalid("transformation"));
         }
