@@ -110,3 +110,62 @@ fn the_secret_comes_from_the_sdks_environment_name() {
     assert!(config.webhooks().unwrap(&webhooks::sign_standard(SECRET, "m", NOW, &body), &body).is_ok());
     assert!(!format!("{config:?}").contains("dGVzdF9zZWNyZXQ"), "the secret is redacted");
 }
+
+#[test]
+fn video_and_post_transform_events_are_typed_and_lose_nothing() {
+    use imagekit_core::upload::PostTransformationType;
+    use imagekit_core::webhook::{VideoFailureReason, VideoTransformationType};
+
+    let ready = json!({
+        "type": "video.transformation.ready", "id": "ev_1", "created_at": "2025-01-01T00:00:00Z",
+        "request": {"url": "https://ik.imagekit.io/demo/v.mp4?tr=f-webm", "x_request_id": "r1",
+            "user_agent": "curl"},
+        "data": {
+            "asset": {"url": "https://ik.imagekit.io/demo/v.mp4"},
+            "transformation": {
+                "type": "video-transformation",
+                "options": {"video_codec": "vp9", "format": "webm", "quality": 80, "auto_rotate": true,
+                    "stream_protocol": "HLS", "variants": ["sr-240_360"], "brand_new_option": 1},
+                "output": {"url": "https://ik.imagekit.io/demo/v.webm",
+                    "video_metadata": {"bitrate": 1200000, "duration": 12.5, "height": 720, "width": 1280}}
+            }
+        },
+        "timings": {"download_duration": 120, "encoding_duration": 3400},
+        "region": "eu"
+    });
+    let event = config().webhooks().unsafe_unwrap(ready.to_string()).unwrap();
+    assert_eq!(event.kind(), imagekit_core::models::WebhookEventType::VideoTransformationReady);
+    let WebhookEvent::VideoTransformationReady(event) = event else { panic!("{event:?}") };
+    let timings = event.timings.as_ref().expect("timings are kept");
+    assert_eq!((timings.download_duration, timings.encoding_duration), (Some(120), Some(3400)));
+    assert_eq!(event.extra["region"], "eu", "unknown top-level fields are kept");
+    let transformation = event.data.transformation.as_ref().unwrap();
+    assert_eq!(transformation.type_, Some(VideoTransformationType::VideoTransformation));
+    let options = transformation.options.as_ref().unwrap();
+    assert_eq!((options.video_codec.as_deref(), options.quality), (Some("vp9"), Some(80)));
+    assert_eq!(options.extra["brand_new_option"], 1);
+    let metadata = transformation.output.as_ref().unwrap().video_metadata.as_ref().unwrap();
+    assert_eq!((metadata.duration, metadata.width), (Some(12.5), Some(1280.0)));
+
+    let failed = json!({"type": "video.transformation.error", "id": "ev_2",
+        "data": {"transformation": {"type": "gif-to-video", "error": {"reason": "download_failed"}}}});
+    let WebhookEvent::VideoTransformationError(event) =
+        config().webhooks().unsafe_unwrap(failed.to_string()).unwrap()
+    else {
+        panic!()
+    };
+    let transformation = event.data.transformation.unwrap();
+    assert_eq!(transformation.error.unwrap().video_reason(), Some(VideoFailureReason::DownloadFailed));
+
+    let post = json!({"type": "upload.post-transform.success", "id": "ev_3",
+        "request": {"x_request_id": "r2", "transformation": {"type": "abs", "value": "sr-240_360", "protocol": "hls"}},
+        "data": {"fileId": "f1", "name": "v.mp4", "url": "https://ik.imagekit.io/demo/v.mp4/ik-master.m3u8"}});
+    let WebhookEvent::UploadPostTransformSuccess(event) =
+        config().webhooks().unsafe_unwrap(post.to_string()).unwrap()
+    else {
+        panic!()
+    };
+    let requested = event.request.unwrap().transformation.unwrap();
+    assert_eq!(requested.kind, PostTransformationType::Abs);
+    assert_eq!(requested.value.as_deref(), Some("sr-240_360"));
+}

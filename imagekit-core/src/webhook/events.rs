@@ -1,9 +1,11 @@
 //! The payloads of ImageKit's webhook events.
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::models::{File, Folder, Upload};
+use crate::models::string_enum::string_enum;
+use crate::models::{File, Folder, Upload, WebhookEventType};
+use crate::upload::PostTransformation;
 use crate::webhook::error::WebhookError;
 
 /// The typed event and the whole JSON body.
@@ -31,6 +33,88 @@ pub struct Event<D, R = Value> {
     pub request: Option<R>,
     /// The event's payload.
     pub data: D,
+    /// How long downloading and encoding took, on `video.transformation.ready`.
+    pub timings: Option<VideoTimings>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// How long the steps of a video transformation took, in milliseconds.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct VideoTimings {
+    /// Fetching the source video.
+    pub download_duration: Option<u64>,
+    /// Encoding the output.
+    pub encoding_duration: Option<u64>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+string_enum! {
+    /// What a video transformation makes.
+    pub enum VideoTransformationType {
+        /// A transformed video.
+        VideoTransformation => "video-transformation",
+        /// A video from an animated GIF.
+        GifToVideo => "gif-to-video",
+        /// A thumbnail image of a video.
+        VideoThumbnail => "video-thumbnail",
+    }
+}
+
+string_enum! {
+    /// Why a video transformation failed.
+    pub enum VideoFailureReason {
+        /// The video could not be encoded.
+        EncodingFailed => "encoding_failed",
+        /// The source could not be fetched.
+        DownloadFailed => "download_failed",
+        /// ImageKit failed.
+        InternalServerError => "internal_server_error",
+    }
+}
+
+/// The options a video transformation was asked for.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct VideoTransformationOptions {
+    /// The audio codec, e.g. `aac` or `opus`.
+    pub audio_codec: Option<String>,
+    /// Whether the video is rotated by its metadata.
+    pub auto_rotate: Option<bool>,
+    /// The output format, e.g. `mp4`, `webm`, `jpg`.
+    pub format: Option<String>,
+    /// The quality, 1 to 100.
+    pub quality: Option<u32>,
+    /// The adaptive streaming protocol, `HLS` or `DASH`.
+    pub stream_protocol: Option<String>,
+    /// The adaptive streaming variants, e.g. `sr-240_360_480`.
+    pub variants: Option<Vec<String>>,
+    /// The video codec, e.g. `h264`, `vp9`, `av1`.
+    pub video_codec: Option<String>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Size and length of a transformed video.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct VideoMetadata {
+    /// Bit rate, in bits per second.
+    pub bitrate: Option<f64>,
+    /// Duration, in seconds.
+    pub duration: Option<f64>,
+    /// Height, in pixels.
+    pub height: Option<f64>,
+    /// Width, in pixels.
+    pub width: Option<f64>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// The request behind a video transformation event.
@@ -43,6 +127,9 @@ pub struct VideoWebhookRequest {
     pub url: Option<String>,
     /// The requesting client's user agent.
     pub user_agent: Option<String>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// The payload of the video transformation events.
@@ -53,6 +140,9 @@ pub struct VideoTransformationData {
     pub asset: Option<VideoAsset>,
     /// The transformation, with its output (ready) or error (error).
     pub transformation: Option<VideoTransformation>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A source video.
@@ -61,21 +151,27 @@ pub struct VideoTransformationData {
 pub struct VideoAsset {
     /// Its URL.
     pub url: Option<String>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// A video transformation and its outcome.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct VideoTransformation {
-    /// `video-transformation`, `gif-to-video` or `video-thumbnail`.
+    /// What it makes.
     #[serde(rename = "type")]
-    pub type_: Option<String>,
-    /// The requested options (`video_codec`, `format`, ...), as sent.
-    pub options: Option<Value>,
+    pub type_: Option<VideoTransformationType>,
+    /// The options it was asked for.
+    pub options: Option<VideoTransformationOptions>,
     /// The result, on `video.transformation.ready`.
     pub output: Option<VideoOutput>,
     /// The failure, on `video.transformation.error`.
     pub error: Option<TransformationFailure>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// The result of a video transformation.
@@ -84,16 +180,29 @@ pub struct VideoTransformation {
 pub struct VideoOutput {
     /// URL of the transformed video.
     pub url: Option<String>,
-    /// Duration, size and bitrate of the result, as sent.
-    pub video_metadata: Option<Value>,
+    /// Size and length of the result.
+    pub video_metadata: Option<VideoMetadata>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Why a transformation failed.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct TransformationFailure {
-    /// The reason, e.g. `encoding_failed`.
+    /// The reason, e.g. `encoding_failed` (see [`TransformationFailure::video_reason`]).
     pub reason: Option<String>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl TransformationFailure {
+    /// The reason of a failed video transformation, typed.
+    pub fn video_reason(&self) -> Option<VideoFailureReason> {
+        self.reason.as_deref().map(VideoFailureReason::from)
+    }
 }
 
 /// A transformation with an error, as in the upload transformation error events.
@@ -102,6 +211,9 @@ pub struct TransformationFailure {
 pub struct FailedTransformation {
     /// Why it failed.
     pub error: Option<TransformationFailure>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// The request behind a pre-transformation event.
@@ -112,6 +224,9 @@ pub struct PreTransformRequest {
     pub x_request_id: Option<String>,
     /// The requested pre-transformation string.
     pub transformation: Option<String>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// The request behind a post-transformation event.
@@ -120,8 +235,11 @@ pub struct PreTransformRequest {
 pub struct PostTransformRequest {
     /// ImageKit's id of the upload request.
     pub x_request_id: Option<String>,
-    /// The requested post-transformation (`type`, `value`, `protocol`), as sent.
-    pub transformation: Option<Value>,
+    /// The requested post-transformation, as the upload sent it.
+    pub transformation: Option<PostTransformation>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Payload of `upload.pre-transform.error`.
@@ -134,6 +252,9 @@ pub struct PreTransformErrorData {
     pub path: Option<String>,
     /// The failed transformation.
     pub transformation: Option<FailedTransformation>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Payload of `upload.post-transform.success`.
@@ -147,6 +268,9 @@ pub struct PostTransformSuccessData {
     pub name: Option<String>,
     /// URL of the generated version.
     pub url: Option<String>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Payload of `upload.post-transform.error`.
@@ -164,6 +288,9 @@ pub struct PostTransformErrorData {
     pub url: Option<String>,
     /// The failed transformation.
     pub transformation: Option<FailedTransformation>,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Payload of `file.deleted`.
@@ -173,6 +300,9 @@ pub struct PostTransformErrorData {
 pub struct FileDeletedData {
     /// Id of the deleted file.
     pub file_id: String,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Payload of `folder.deleted`.
@@ -182,6 +312,9 @@ pub struct FileDeletedData {
 pub struct FolderDeletedData {
     /// Id of the deleted folder.
     pub folder_id: String,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// Payload of `file-version.deleted`.
@@ -193,6 +326,9 @@ pub struct FileVersionDeletedData {
     pub file_id: String,
     /// Id of the deleted version.
     pub version_id: String,
+    /// Fields this version of the crate does not know, kept as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// An ImageKit webhook event, by its `type`.
@@ -275,6 +411,11 @@ impl WebhookEvent {
             "folder.deleted" => E::FolderDeleted(typed(&type_, raw)?),
             _ => E::Unknown { type_, raw },
         })
+    }
+
+    /// The event's type, typed as subscriptions name it.
+    pub fn kind(&self) -> WebhookEventType {
+        WebhookEventType::from(self.event_type())
     }
 
     /// The event's `type`, e.g. `file.deleted`.
