@@ -430,6 +430,32 @@ async fn v1_client_side_auth_sends_signed_fields_and_no_private_key() {
     assert_eq!(field("signature"), Some(params.signature));
 }
 
+#[tokio::test]
+async fn a_v1_dedup_token_goes_next_to_the_private_key() {
+    let transport = ScriptedTransport::new();
+    ok_upload(&transport);
+    let client = client(&transport);
+    client.files().upload(UploadSource::bytes("abc"), "a.jpg").dedup_token("tok-42").await.unwrap();
+    let request = transport.last_request().unwrap();
+    assert!(request.header("authorization").is_some_and(|v| v.starts_with("Basic ")));
+    let texts = texts(&parts(&request));
+    assert_eq!(texts.iter().filter(|(n, _)| n == "token").count(), 1);
+    assert!(texts.contains(&("token".to_owned(), "tok-42".to_owned())));
+    assert!(!texts.iter().any(|(n, _)| n == "signature" || n == "publicKey"));
+
+    // With client-side credentials the token is the signed one: a second is refused.
+    let params = client.helper().authentication_parameters(Some("tok-1"), None).unwrap();
+    let both = client
+        .files()
+        .upload(UploadSource::bytes("abc"), "a.jpg")
+        .client_side_auth("public_abc", params)
+        .dedup_token("tok-42")
+        .await
+        .unwrap_err();
+    assert_eq!(both.as_invalid_input().map(|i| i.parameter()), Some("token"));
+    assert_eq!(transport.requests().len(), 1);
+}
+
 #[test]
 fn the_v2_token_is_an_hs256_jwt_over_the_fields() {
     // Computed independently (Python hmac/base64/json) for these inputs.

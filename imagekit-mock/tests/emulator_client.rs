@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 
 use common::*;
 use http::StatusCode;
+use imagekit_core::UploadSource;
 use imagekit_core::models::File;
 use imagekit_core::transport::HttpTransport;
 use imagekit_core::{Client, Error, RetryPolicy};
@@ -217,4 +218,33 @@ fn the_binary_serves_until_killed() {
     assert_eq!(status, StatusCode::OK);
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// A v1 de-duplication token travels next to the private key, and ImageKit (here, the
+/// emulator) refuses its reuse: a repeated upload cannot store the file twice.
+#[tokio::test]
+async fn a_v1_dedup_token_makes_a_repeated_upload_refused() {
+    let emulator = Emulator::new(KEY);
+    let client = Client::builder().private_key(KEY).transport(emulator.clone()).build().unwrap();
+    let token = "5f0c8a8e-3d7c-4c3e-9b1a-2d4f6e8a0b1c";
+    let upload = || client.files().upload(UploadSource::bytes("once"), "once.txt").dedup_token(token);
+    upload().await.unwrap();
+    let repeat = upload().await.unwrap_err();
+    assert_eq!(repeat.status().map(|s| s.as_u16()), Some(400), "{repeat}");
+    let listed = client.assets().list(imagekit_core::resources::assets::ListAssets::new()).await.unwrap();
+    assert_eq!(listed.len(), 1, "stored once");
+
+    // Where a token has another meaning, or is not a token, nothing is sent.
+    let sent = emulator.requests().len();
+    let refused = [
+        client.files().upload_v2(UploadSource::bytes("x"), "x.txt").dedup_token(token).await,
+        client.files().upload(UploadSource::bytes("x"), "x.txt").dedup_token("").await,
+        client.files().upload(UploadSource::bytes("x"), "x.txt").dedup_token("has space").await,
+        client.files().upload(UploadSource::bytes("x"), "x.txt").dedup_token("t".repeat(51)).await,
+    ];
+    for outcome in refused {
+        let error = outcome.unwrap_err();
+        assert_eq!(error.as_invalid_input().map(|i| i.parameter()), Some("token"), "{error}");
+    }
+    assert_eq!(emulator.requests().len(), sent);
 }

@@ -23,6 +23,20 @@ use crate::upload::auth::{self, AuthenticationParameters};
 use crate::upload::params::{UploadFile, upload_fields};
 use crate::upload::source::{SourceKind, UploadSource, guess_content_type};
 
+/// The most characters a v1 de-duplication token may have (the SDKs' tokens are UUIDs).
+const MAX_DEDUP_TOKEN_CHARS: usize = 50;
+
+fn check_dedup_token(token: &str) -> Result<(), Error> {
+    if token.is_empty() || token.len() > MAX_DEDUP_TOKEN_CHARS || !token.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return Err(Error::invalid_input(
+            "token",
+            format!("must be 1 to {MAX_DEDUP_TOKEN_CHARS} visible ASCII characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// Which upload endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Version {
@@ -67,6 +81,7 @@ pub struct UploadCall<C = Client> {
     params: UploadFile,
     content_type: Option<String>,
     credentials: Credentials,
+    dedup_token: Option<String>,
     progress: Option<ProgressFn>,
     options: CallOptions,
 }
@@ -101,6 +116,7 @@ impl<C: Caller> UploadCall<C> {
             params: UploadFile::new(file_name),
             content_type: None,
             credentials: Credentials::PrivateKey,
+            dedup_token: None,
             progress: None,
             options: CallOptions::default(),
         }
@@ -152,6 +168,17 @@ impl<C: Caller> UploadCall<C> {
         self
     }
 
+    /// v1 with the private key: a value unique to this upload (a UUID, at most 50 visible
+    /// ASCII characters), sent as the form's `token`, as the official SDKs allow. ImageKit
+    /// refuses any later request with the same token, so an upload repeated with it after a
+    /// failure whose outcome is unknown cannot store the file twice: the repeat is refused
+    /// (400) if the first went through. The client does not repeat uploads by itself; after an
+    /// upload that certainly failed, use a new token.
+    pub fn dedup_token(mut self, token: impl Into<String>) -> Self {
+        self.dedup_token = Some(token.into());
+        self
+    }
+
     /// Calls `progress(sent, total)` as the body goes out (see [`ProgressFn`]).
     pub fn on_progress(mut self, progress: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
         self.progress = Some(Arc::new(progress));
@@ -173,6 +200,24 @@ impl<C: Caller> UploadCall<C> {
             multipart = multipart.text(name, value);
         }
         let now = config.clock().now_unix();
+        if let Some(token) = &self.dedup_token {
+            check_dedup_token(token)?;
+            match (&self.credentials, self.version) {
+                (Credentials::PrivateKey, Version::V1) => multipart = multipart.text("token", token.as_str()),
+                (_, Version::V2) => {
+                    return Err(Error::invalid_input(
+                        "token",
+                        "v2 uploads use `token` for a JWT: dedup_token is for v1 uploads",
+                    ));
+                }
+                (_, Version::V1) => {
+                    return Err(Error::invalid_input(
+                        "token",
+                        "a client-side upload's token comes from its authentication parameters",
+                    ));
+                }
+            }
+        }
         match (&self.credentials, self.version) {
             (Credentials::PrivateKey, _) => {}
             (Credentials::Signature { public_key, params }, Version::V1) => {

@@ -37,6 +37,8 @@ pub(crate) struct State {
     pub(crate) folders: BTreeMap<String, FolderRecord>,
     pub(crate) jobs: BTreeMap<String, Job>,
     pub(crate) purges: BTreeSet<String>,
+    /// v1 upload `token`s already seen: ImageKit refuses a token used before.
+    pub(crate) upload_tokens: BTreeSet<String>,
     /// The account's settings kept as JSON records (origins, saved extensions, ...).
     pub(crate) records: Records,
     pub(crate) faults: Vec<FaultRule>,
@@ -146,6 +148,7 @@ impl State {
             folders: BTreeMap::new(),
             jobs: BTreeMap::new(),
             purges: BTreeSet::new(),
+            upload_tokens: BTreeSet::new(),
             records,
             faults: Vec::new(),
             requests: std::collections::VecDeque::new(),

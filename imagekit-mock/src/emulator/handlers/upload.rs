@@ -19,6 +19,13 @@ pub(super) fn upload(state: &mut State, api_version: &str, headers: &HeaderMap, 
         .map(|p| p.name.clone())
         .collect();
     check_upload_auth(state, api_version, headers, &text, &signed_fields)?;
+    // A v1 token (a client-side upload's, or a server-side upload's de-duplication key) is
+    // good once: a repeat of the request is refused, whatever became of the first.
+    if let Some(token) = text("token").filter(|t| api_version == "v1" && !t.is_empty()) {
+        if !state.upload_tokens.insert(token) {
+            return Err(bad_request("Your request contains a token that has already been used."));
+        }
+    }
 
     let file_part = parts
         .iter()
