@@ -296,6 +296,15 @@ impl Emulator {
         self
     }
 
+    /// Makes background work take time: each new folder job and purge request answers
+    /// `Pending` to its first `polls` status checks, then `Completed` (0, the default, completes
+    /// at once). The work itself is done when it is requested, as before. Survives
+    /// [`Emulator::reset`].
+    pub fn with_pending_polls(self, polls: u32) -> Self {
+        self.state().pending_polls = polls;
+        self
+    }
+
     /// The bytes of file content the library holds, all versions counted.
     pub fn stored_bytes(&self) -> u64 {
         self.state().stored_bytes()

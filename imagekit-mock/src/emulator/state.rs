@@ -36,7 +36,10 @@ pub(crate) struct State {
     /// Folders by normalised path (`/a/b`, no trailing slash; the root is not stored).
     pub(crate) folders: BTreeMap<String, FolderRecord>,
     pub(crate) jobs: BTreeMap<String, Job>,
-    pub(crate) purges: BTreeSet<String>,
+    /// Purge requests by id, with the status checks left before each reports completion.
+    pub(crate) purges: BTreeMap<String, u32>,
+    /// How many status checks a new job or purge answers `Pending` before `Completed`.
+    pub(crate) pending_polls: u32,
     /// v1 upload `token`s already seen: ImageKit refuses a token used before.
     pub(crate) upload_tokens: BTreeSet<String>,
     /// The account's settings kept as JSON records (origins, saved extensions, ...).
@@ -124,6 +127,8 @@ pub(crate) struct FolderRecord {
 pub(crate) struct Job {
     pub(crate) kind: &'static str,
     pub(crate) purge_request_id: Option<String>,
+    /// Status checks left that answer `Pending`.
+    pub(crate) pending_polls: u32,
 }
 
 impl State {
@@ -147,7 +152,8 @@ impl State {
             files: BTreeMap::new(),
             folders: BTreeMap::new(),
             jobs: BTreeMap::new(),
-            purges: BTreeSet::new(),
+            purges: BTreeMap::new(),
+            pending_polls: 0,
             upload_tokens: BTreeSet::new(),
             records,
             faults: Vec::new(),
@@ -157,11 +163,13 @@ impl State {
 
     /// Back to the state of a new emulator with the same key, URL endpoint and storage limit.
     pub(crate) fn reset(&mut self) {
+        let pending_polls = self.pending_polls;
         *self = Self::new(
             std::mem::take(&mut self.private_key),
             std::mem::take(&mut self.url_endpoint),
             self.storage_limit,
         );
+        self.pending_polls = pending_polls;
     }
 
     /// The bytes of file content stored, every version counted.

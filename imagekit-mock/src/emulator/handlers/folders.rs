@@ -149,17 +149,22 @@ pub(super) fn folder_job(state: &mut State, body: &Bytes, op: FolderOp) -> Reply
         FolderOp::Rename => "RENAME_FOLDER",
     };
     let purge_request_id = purge_cache.then(|| new_purge(state));
-    state.jobs.insert(job_id.clone(), Job { kind, purge_request_id });
+    let pending_polls = state.pending_polls;
+    state.jobs.insert(job_id.clone(), Job { kind, purge_request_id, pending_polls });
     let status = if op == FolderOp::Rename { StatusCode::ACCEPTED } else { StatusCode::OK };
     Ok(json_response(status, &json!({"jobId": job_id})))
 }
 
-pub(super) fn job_status(state: &State, id: &str) -> Reply {
+/// `Pending` while the job has status checks left (see `Emulator::with_pending_polls`); the
+/// work itself was done when the job was created.
+pub(super) fn job_status(state: &mut State, id: &str) -> Reply {
     let job = state
         .jobs
-        .get(id)
+        .get_mut(id)
         .ok_or_else(|| error(StatusCode::NOT_FOUND, "The requested job does not exist."))?;
-    let mut body = json!({"jobId": id, "type": job.kind, "status": "Completed"});
+    let status = if job.pending_polls > 0 { "Pending" } else { "Completed" };
+    job.pending_polls = job.pending_polls.saturating_sub(1);
+    let mut body = json!({"jobId": id, "type": job.kind, "status": status});
     if let Some(purge) = &job.purge_request_id {
         body["purgeRequestId"] = json!(purge);
     }
@@ -168,7 +173,7 @@ pub(super) fn job_status(state: &State, id: &str) -> Reply {
 
 pub(super) fn new_purge(state: &mut State) -> String {
     let id = state.new_id();
-    state.purges.insert(id.clone());
+    state.purges.insert(id.clone(), state.pending_polls);
     id
 }
 
@@ -182,10 +187,11 @@ pub(super) fn purge(state: &mut State, body: &Bytes) -> Reply {
     Ok(json_response(StatusCode::CREATED, &json!({"requestId": request_id})))
 }
 
-pub(super) fn purge_status(state: &State, id: &str) -> Reply {
-    if state.purges.contains(id) {
-        Ok(json_response(StatusCode::OK, &json!({"status": "Completed"})))
-    } else {
-        Err(bad_request("Your request contains invalid requestId parameter."))
-    }
+pub(super) fn purge_status(state: &mut State, id: &str) -> Reply {
+    let Some(polls_left) = state.purges.get_mut(id) else {
+        return Err(bad_request("Your request contains invalid requestId parameter."));
+    };
+    let status = if *polls_left > 0 { "Pending" } else { "Completed" };
+    *polls_left = polls_left.saturating_sub(1);
+    Ok(json_response(StatusCode::OK, &json!({"status": status})))
 }
