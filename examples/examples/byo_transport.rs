@@ -46,6 +46,7 @@ impl HttpTransport for UreqTransport {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    imagekit_examples::init_logging();
     imagekit_examples::exit_code(run().await)
 }
 

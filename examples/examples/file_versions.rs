@@ -19,6 +19,7 @@ use imagekit_core::{Client, Error};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    imagekit_examples::init_logging();
     imagekit_examples::exit_code(run().await)
 }
 

@@ -21,6 +21,7 @@ const PAGE: u32 = 4;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    imagekit_examples::init_logging();
     imagekit_examples::exit_code(run().await)
 }
 

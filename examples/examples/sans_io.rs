@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some("--serve") {
         return serve();
     }
+    imagekit_examples::init_logging();
     imagekit_examples::exit_code(run())
 }
 

@@ -160,3 +160,35 @@ fn form_prefix_fields(prefix: &[u8], boundary: &str) -> Vec<(String, String, Opt
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// Shows the client's log events on stderr at the level `IMAGE_KIT_LOG` names, as the official
+/// SDKs read it (`off`, `error`, `warn`, `info`, `debug`; also `trace`, which adds bodies). Unset
+/// or `off`: nothing is shown. Requests and answers are `debug`, retries `info`; the private
+/// key never appears. An unknown level is reported and ignored.
+pub fn init_logging() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+
+    let Ok(level) = std::env::var(imagekit_core::config::ENV_LOG) else { return };
+    let level = match level.trim().to_ascii_lowercase().as_str() {
+        "" | "off" => return,
+        "error" => LevelFilter::ERROR,
+        "warn" => LevelFilter::WARN,
+        "info" => LevelFilter::INFO,
+        "debug" => LevelFilter::DEBUG,
+        "trace" => LevelFilter::TRACE,
+        other => {
+            eprintln!(
+                "{}={other:?} is not a log level (off, error, warn, info, debug, trace): ignored",
+                imagekit_core::config::ENV_LOG
+            );
+            return;
+        }
+    };
+    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false);
+    let _ = tracing_subscriber::registry()
+        .with(layer)
+        .with(Targets::new().with_target("imagekit", level))
+        .try_init();
+}
