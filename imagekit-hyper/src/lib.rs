@@ -23,6 +23,8 @@
 #[cfg(not(any(feature = "rustls-ring", feature = "rustls-aws-lc-rs")))]
 compile_error!("imagekit-hyper needs a crypto provider: enable `rustls-ring` or `rustls-aws-lc-rs`");
 
+mod proxy;
+mod tls;
 mod transport;
 pub mod upload;
 
