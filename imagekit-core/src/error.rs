@@ -213,7 +213,10 @@ pub enum TransportErrorKind {
     /// The source of a streamed request body failed while it was read (e.g. a file being
     /// uploaded became unreadable, or changed length): part of the request may have been sent.
     BodySource,
-    /// A proxy refused to carry the request (e.g. 407, proxy authentication required).
+    /// The proxy refused or failed the connection; nothing reached the server. A proxy that
+    /// asks for credentials (407) is one; a proxy that cannot be reached at all is
+    /// [`TransportErrorKind::Connect`]. Not retried: a proxy's refusal is its configuration
+    /// (credentials, allowed destinations), which trying again does not change.
     Proxy,
     /// Anything else.
     Other,
@@ -229,7 +232,7 @@ impl TransportErrorKind {
             Self::InvalidRequest => "the transport rejected the request",
             Self::BodyTooLarge => "the response body was too large",
             Self::BodySource => "the request body's source failed",
-            Self::Proxy => "the proxy refused the request",
+            Self::Proxy => "the proxy refused the connection",
             Self::Other => "transport failure",
         }
     }
@@ -274,6 +277,15 @@ impl TransportError {
     /// Any other failure.
     pub fn other(source: impl Into<BoxError>) -> Self {
         Self::new(TransportErrorKind::Other, source)
+    }
+
+    /// This error with `message` shown after its kind, its source kept: for a cause worth
+    /// keeping (to downcast, or for [`Error::report`]) that is too technical to be all a reader
+    /// sees, e.g. `TransportError::new(TransportErrorKind::Tls, rustls_error)
+    /// .described("the certificate has expired")`.
+    pub fn described(mut self, message: impl Into<Cow<'static, str>>) -> Self {
+        self.message = Some(message.into());
+        self
     }
 
     /// The kind of failure.

@@ -126,6 +126,8 @@ impl RetryPolicy {
                 TransportErrorKind::Timeout | TransportErrorKind::Io if idempotent => {
                     RetryDecision::RetryAfter(backoff)
                 }
+                // Nothing was sent, but the same certificate or the same proxy answers again.
+                TransportErrorKind::Tls | TransportErrorKind::Proxy => RetryDecision::Stop,
                 _ => RetryDecision::Stop,
             },
             Attempt::Answered(StatusCode::TOO_MANY_REQUESTS, headers) => match server_wait(headers) {
@@ -214,6 +216,16 @@ mod tests {
             [TransportErrorKind::Other, TransportErrorKind::BodyTooLarge, TransportErrorKind::InvalidRequest]
         {
             assert_eq!(failed(&policy, true, kind), RetryDecision::Stop);
+        }
+    }
+
+    #[test]
+    fn certificate_and_proxy_refusals_are_never_retried() {
+        let policy = RetryPolicy::default();
+        for kind in [TransportErrorKind::Tls, TransportErrorKind::Proxy] {
+            for idempotent in [true, false] {
+                assert_eq!(failed(&policy, idempotent, kind), RetryDecision::Stop, "{kind:?}");
+            }
         }
     }
 

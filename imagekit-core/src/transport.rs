@@ -17,7 +17,9 @@
 //!   [`TransportErrorKind::Timeout`].
 //! * Classify failures: [`TransportErrorKind::Connect`] only when nothing can have reached the
 //!   server (the core then retries any operation), [`TransportErrorKind::Io`] for a connection
-//!   lost mid-exchange.
+//!   lost mid-exchange, [`TransportErrorKind::Tls`] for a server certificate that was refused
+//!   and [`TransportErrorKind::Proxy`] for a proxy that refused the connection (neither is
+//!   retried).
 
 use std::fmt;
 use std::future::Future;

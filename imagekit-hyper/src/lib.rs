@@ -15,14 +15,88 @@
 //!
 //! Features: `rustls-ring` (default) or `rustls-aws-lc-rs` choose the crypto provider, which is
 //! always passed to rustls explicitly (so another crate enabling the other provider cannot make
-//! it panic); `webpki-roots` (default) or `native-roots` choose the trusted roots; `http2`
-//! (default) negotiates HTTP/2 with servers that offer it. Plain `http://` is accepted so local
-//! servers and mocks work; the ImageKit base URLs are `https://`.
+//! it panic); `webpki-roots` (default) or `native-roots` choose the trusted roots ([TLS
+//! roots](#tls-roots)); `http2` (default) negotiates HTTP/2 with servers that offer it.
+//!
+//! The transport sends to the URL it is given, `http://` included unless
+//! [`HyperTransportBuilder::https_only`]. The client decides: it refuses an `http://` base URL
+//! to a host that is not loopback unless `allow_insecure_http(true)`, so local servers and
+//! mocks work while the private key never crosses a network in cleartext by accident.
+//! ImageKit's base URLs are `https://`.
+//!
+//! # Proxies
+//!
+//! By default a transport reads the proxy variables of the environment when it is built (with
+//! hyper-util's matcher), and uses, for each destination, the first of these that is set:
+//!
+//! | destination | proxy |
+//! | --- | --- |
+//! | `https://` | `HTTPS_PROXY`, `https_proxy`, `ALL_PROXY`, `all_proxy` |
+//! | `http://` | `HTTP_PROXY`, `http_proxy`, `ALL_PROXY`, `all_proxy` |
+//!
+//! * The upper-case name is read first; a set but empty or unusable value (not a URL) hides the
+//!   lower-case one and means no proxy of that name. curl, by contrast, prefers the lower-case
+//!   names and ignores `HTTP_PROXY` in upper case.
+//! * `NO_PROXY` (or `no_proxy`) lists, comma-separated, the hosts reached directly: a domain
+//!   matches itself and its subdomains (`example.com` and `.example.com` alike), an IP address
+//!   or a CIDR range (`10.0.0.0/8`) matches addresses, `*` matches every host. Loopback is not
+//!   exempt by itself: add `localhost,127.0.0.1` to reach a local server directly.
+//! * A proxy is `http://[user:password@]host:port` (no scheme means `http://`). Credentials are
+//!   sent to the proxy alone, as `Proxy-Authorization: Basic`, and appear in no `Debug` output
+//!   or error. SOCKS and `https://` proxies are not supported: a call that would use one fails
+//!   with [`TransportErrorKind::Proxy`](imagekit_core::TransportErrorKind::Proxy), saying so.
+//! * In a CGI program (`REQUEST_METHOD` set) no variable is read, since `HTTP_PROXY` may then
+//!   come from a request's `Proxy:` header.
+//!
+//! An `https://` request goes through a CONNECT tunnel: the proxy sees the host and port, and
+//! TLS to the server runs inside the tunnel, so the private key (in `Authorization`) never
+//! reaches the proxy. An `http://` request is sent to the proxy whole, in absolute form
+//! (`GET http://host/path`), key included. The connect timeout covers the tunnel, and
+//! connections through a proxy are pooled per destination like direct ones.
+//!
+//! [`HyperTransportBuilder::proxy`] sets one proxy for every destination instead (the
+//! environment is then not read), [`HyperTransportBuilder::no_proxy`] connects directly to
+//! every host, and [`HyperTransportBuilder::proxy_env_vars`] takes the variables from elsewhere
+//! than the environment; the last of the three called decides.
+//!
+//! A proxy that cannot be reached is a connect failure, retried like any other. A proxy that
+//! refuses (407 for credentials missing or wrong, or another answer to CONNECT) is
+//! [`TransportErrorKind::Proxy`](imagekit_core::TransportErrorKind::Proxy): nothing reached the
+//! server, and the call is not retried, since the same proxy refuses again.
+//!
+//! ```no_run
+//! # fn run() -> Result<(), imagekit_core::Error> {
+//! let transport = imagekit_hyper::HyperTransport::builder()
+//!     .proxy("http://user:password@proxy.internal:3128")?
+//!     .build()?;
+//! let client = imagekit_core::Client::builder()
+//!     .private_key("private_...")
+//!     .transport(transport)
+//!     .sleeper(tokio::time::sleep)
+//!     .build()?;
+//! # let _ = client; Ok(()) }
+//! ```
+//!
+//! # TLS roots
+//!
+//! * `webpki-roots` (default): Mozilla's roots, compiled in; works in scratch containers.
+//! * `native-roots`: the operating system's roots, read when the transport is built, or those
+//!   of the PEM file `SSL_CERT_FILE` names (and of the directories in `SSL_CERT_DIR`) when
+//!   either is set. It wins when both features are enabled.
+//! * [`HyperTransportBuilder::add_root_certificate`] trusts a private CA besides those (a mock
+//!   or a gateway with its own certificates); [`HyperTransportBuilder::tls_config`] replaces the
+//!   whole rustls configuration.
+//!
+//! A certificate that is refused (not signed by a trusted authority, for another host name,
+//! expired) fails the call with [`TransportErrorKind::Tls`](imagekit_core::TransportErrorKind::Tls),
+//! whose message says which, with rustls's error as its source; it is not retried.
 #![warn(missing_docs)]
 
 #[cfg(not(any(feature = "rustls-ring", feature = "rustls-aws-lc-rs")))]
 compile_error!("imagekit-hyper needs a crypto provider: enable `rustls-ring` or `rustls-aws-lc-rs`");
 
+mod proxy;
+mod tls;
 mod transport;
 pub mod upload;
 

@@ -11,25 +11,37 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_core::Stream;
+use http::StatusCode;
+use http::header::PROXY_AUTHORIZATION;
+use http::uri::Scheme;
 use http_body_util::BodyExt;
 use hyper::body::{Body as _, Frame, SizeHint};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::{Client as PooledClient, ResponseFuture};
+use hyper_util::client::proxy::matcher::{Intercept, Matcher};
 use hyper_util::rt::{TokioExecutor, TokioTimer};
+use imagekit_core::Error;
 use imagekit_core::transport::{
     BoxError, HttpRequest, HttpResponse, HttpTransport, RequestBody, RequestOptions, StreamingBody,
     TransportError, TransportErrorKind,
 };
+use rustls::pki_types::CertificateDer;
 
-type Connector = HttpsConnector<HttpConnector>;
+use crate::proxy::{ConnectTimeout, ProxyConnector, ProxyError, ProxySetting, ProxyUrl};
+use crate::tls;
 
-/// An [`HttpTransport`] over hyper 1: pooled keep-alive connections, rustls TLS, timeouts.
+type Connector = ConnectTimeout<HttpsConnector<ProxyConnector>>;
+
+/// An [`HttpTransport`] over hyper 1: pooled keep-alive connections, rustls TLS, timeouts,
+/// proxies.
 ///
 /// Cheap to clone; clones share the connection pool. Needs a Tokio runtime.
 #[derive(Clone)]
 pub struct HyperTransport {
     client: PooledClient<Connector, Body>,
+    /// Which destinations go through which proxy; `None` when every connection is direct.
+    proxies: Option<Arc<Matcher>>,
 }
 
 impl HyperTransport {
@@ -46,11 +58,14 @@ impl HyperTransport {
 
 impl fmt::Debug for HyperTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HyperTransport").finish_non_exhaustive()
+        // hyper-util's matcher shows proxies without their credentials.
+        f.debug_struct("HyperTransport").field("proxies", &self.proxies).finish_non_exhaustive()
     }
 }
 
 /// Configures a [`HyperTransport`].
+///
+/// Its `Debug` output shows proxy URLs without their credentials.
 #[derive(Clone, Debug)]
 pub struct HyperTransportBuilder {
     connect_timeout: Option<Duration>,
@@ -58,6 +73,8 @@ pub struct HyperTransportBuilder {
     pool_max_idle_per_host: usize,
     https_only: bool,
     tls_config: Option<rustls::ClientConfig>,
+    added_roots: Vec<CertificateDer<'static>>,
+    proxy: ProxySetting,
 }
 
 impl Default for HyperTransportBuilder {
@@ -70,12 +87,17 @@ impl Default for HyperTransportBuilder {
             pool_max_idle_per_host: usize::MAX,
             https_only: false,
             tls_config: None,
+            added_roots: Vec::new(),
+            proxy: ProxySetting::Environment,
         }
     }
 }
 
 impl HyperTransportBuilder {
-    /// How long to wait for a connection (TCP and TLS), 10 seconds by default.
+    /// How long to wait for a connection, 10 seconds by default: the TCP connection, the
+    /// proxy's CONNECT tunnel when there is one, and the TLS handshake, together. A connection
+    /// that is not ready in time fails as [`TransportErrorKind::Connect`] (nothing was sent) and
+    /// [`TransportError::is_timeout`].
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect_timeout = timeout;
         self
@@ -101,9 +123,78 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Use this rustls configuration (custom roots, client certificates) instead of the default.
+    /// Use this rustls configuration (custom roots, client certificates, another verifier)
+    /// instead of the default; ALPN is set by the transport. It replaces the default roots and
+    /// cannot be combined with [`add_root_certificate`](Self::add_root_certificate).
     pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
         self.tls_config = Some(config);
+        self
+    }
+
+    /// Also trusts this certificate authority (a DER certificate), besides the roots of the
+    /// `webpki-roots` or `native-roots` feature: for a server (a mock, a gateway) with a private
+    /// CA. Call it once per certificate. With neither feature, the added roots are the only ones.
+    ///
+    /// A PEM file gives its certificates with rustls's `PemObject`:
+    ///
+    /// ```no_run
+    /// use rustls::pki_types::CertificateDer;
+    /// use rustls::pki_types::pem::PemObject;
+    ///
+    /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut builder = imagekit_hyper::HyperTransport::builder();
+    /// for certificate in CertificateDer::pem_file_iter("private-ca.pem")? {
+    ///     builder = builder.add_root_certificate(certificate?);
+    /// }
+    /// let transport = builder.build()?;
+    /// # let _ = transport; Ok(()) }
+    /// ```
+    pub fn add_root_certificate(mut self, certificate: CertificateDer<'static>) -> Self {
+        self.added_roots.push(certificate);
+        self
+    }
+
+    /// Sends every request through the HTTP proxy at `url`, `http://[user:password@]host:port`,
+    /// instead of the proxies of the environment (which are then not read, `NO_PROXY`
+    /// included). `https://` requests go through a CONNECT tunnel, so the proxy sees the host
+    /// and port only; `http://` requests are sent to the proxy whole. Credentials in the URL
+    /// (percent-encoded where needed) are sent to the proxy alone, as `Proxy-Authorization:
+    /// Basic`, and are shown in no `Debug` output or error.
+    ///
+    /// An invalid URL, or a proxy other than `http://` (`https://` and SOCKS proxies are not
+    /// supported), is [`Error::InvalidInput`] for `proxy`, its credentials not shown.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), imagekit_core::Error> {
+    /// let transport = imagekit_hyper::HyperTransport::builder()
+    ///     .proxy("http://user:password@proxy.internal:3128")?
+    ///     .build()?;
+    /// # let _ = transport; Ok(()) }
+    /// ```
+    pub fn proxy(mut self, url: &str) -> Result<Self, Error> {
+        let url = ProxyUrl::parse(url).map_err(|reason| Error::invalid_input("proxy", reason))?;
+        self.proxy = ProxySetting::Url(url);
+        Ok(self)
+    }
+
+    /// Connects directly to every host: no proxy, and the environment's proxy variables are not
+    /// read. By default they are (see the [crate docs](crate#proxies)).
+    pub fn no_proxy(mut self) -> Self {
+        self.proxy = ProxySetting::Off;
+        self
+    }
+
+    /// Reads the proxy variables (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, in upper
+    /// or lower case) from these name and value pairs instead of the process environment, with
+    /// the same rules (see the [crate docs](crate#proxies)); other names are ignored. For proxy
+    /// settings kept elsewhere than in the environment.
+    pub fn proxy_env_vars<I, K, V>(mut self, vars: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.proxy = ProxySetting::Variables(vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
         self
     }
 
@@ -114,15 +205,26 @@ impl HyperTransportBuilder {
         http.set_connect_timeout(self.connect_timeout);
         http.set_nodelay(true);
 
-        let tls = match self.tls_config {
-            Some(config) => HttpsConnectorBuilder::new().with_tls_config(config),
-            None => with_default_roots(HttpsConnectorBuilder::new(), crypto_provider())?,
+        let config = match self.tls_config {
+            Some(_) if !self.added_roots.is_empty() => {
+                return Err(TransportError::with_message(
+                    TransportErrorKind::Other,
+                    "add_root_certificate cannot be combined with tls_config: add the certificate to \
+                     that configuration's roots",
+                ));
+            }
+            Some(config) => config,
+            None => tls::client_config(&self.added_roots)?,
         };
+        let tls = HttpsConnectorBuilder::new().with_tls_config(config);
         let tls = if self.https_only { tls.https_only() } else { tls.https_or_http() };
+        let proxies = self.proxy.matcher();
+        let tcp = ProxyConnector::new(http, proxies.clone());
         #[cfg(feature = "http2")]
-        let connector = tls.enable_http1().enable_http2().wrap_connector(http);
+        let connector = tls.enable_http1().enable_http2().wrap_connector(tcp);
         #[cfg(not(feature = "http2"))]
-        let connector = tls.enable_http1().wrap_connector(http);
+        let connector = tls.enable_http1().wrap_connector(tcp);
+        let connector = ConnectTimeout::new(connector, self.connect_timeout);
 
         let client = PooledClient::builder(TokioExecutor::new())
             // The pool only expires idle connections with a timer.
@@ -130,37 +232,8 @@ impl HyperTransportBuilder {
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
             .build(connector);
-        Ok(HyperTransport { client })
+        Ok(HyperTransport { client, proxies })
     }
-}
-
-/// The crypto provider, chosen explicitly so rustls never falls back to a process default.
-pub(crate) fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
-    #[cfg(feature = "rustls-aws-lc-rs")]
-    return Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
-    return Arc::new(rustls::crypto::ring::default_provider());
-}
-
-type WantsSchemes = hyper_rustls::builderstates::WantsSchemes;
-type WantsTls = hyper_rustls::builderstates::WantsTlsConfig;
-
-fn with_default_roots(
-    builder: HttpsConnectorBuilder<WantsTls>,
-    provider: Arc<rustls::crypto::CryptoProvider>,
-) -> Result<HttpsConnectorBuilder<WantsSchemes>, TransportError> {
-    #[cfg(feature = "native-roots")]
-    let builder = builder.with_provider_and_native_roots(provider);
-    #[cfg(all(feature = "webpki-roots", not(feature = "native-roots")))]
-    let builder = builder.with_provider_and_webpki_roots(provider);
-    #[cfg(not(any(feature = "webpki-roots", feature = "native-roots")))]
-    let builder: Result<HttpsConnectorBuilder<WantsSchemes>, std::io::Error> = {
-        let _ = (builder, provider);
-        Err(std::io::Error::other(
-            "no trusted roots: enable the `webpki-roots` or `native-roots` feature, or pass tls_config",
-        ))
-    };
-    builder.map_err(|e| TransportError::new(TransportErrorKind::Other, e))
 }
 
 impl HttpTransport for HyperTransport {
@@ -173,12 +246,18 @@ impl HttpTransport for HyperTransport {
     ) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send {
         let cap = options.max_response_bytes.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
         let progress = options.idle_timeout.map(|idle| Arc::new(Progress::new(idle)));
-        let request = request.map(|body| Body::new(body, progress.clone()));
+        let mut request = request.map(|body| Body::new(body, progress.clone()));
+        let proxy = self.plain_http_proxy(request.uri());
+        if let Some(auth) = proxy.as_ref().and_then(Intercept::basic_auth) {
+            // Read by the proxy; an https:// request sends it in the CONNECT instead, never to
+            // the server.
+            request.headers_mut().insert(PROXY_AUTHORIZATION, auth.clone());
+        }
         // Handed to the pool now: the pool's future holds the request, so ours need not.
         let responding = self.client.request(request);
         async move {
             let receiving =
-                WatchIdle { work: receive(responding, cap, progress.clone()), progress, timer: None };
+                WatchIdle { work: receive(responding, cap, progress.clone(), proxy), progress, timer: None };
             match options.timeout {
                 Some(limit) => tokio::time::timeout(limit, receiving).await.unwrap_or_else(|_| {
                     Err(TransportError::with_message(
@@ -189,6 +268,16 @@ impl HttpTransport for HyperTransport {
                 None => receiving.await,
             }
         }
+    }
+}
+
+impl HyperTransport {
+    /// The proxy a plain `http://` request is sent to whole (absolute form), if any.
+    fn plain_http_proxy(&self, uri: &http::Uri) -> Option<Intercept> {
+        if uri.scheme() != Some(&Scheme::HTTP) {
+            return None;
+        }
+        self.proxies.as_deref()?.intercept(uri).filter(|proxy| proxy.uri().scheme() == Some(&Scheme::HTTP))
     }
 }
 
@@ -336,13 +425,20 @@ impl<F: Future<Output = Result<HttpResponse, TransportError>>> Future for WatchI
     }
 }
 
-/// Waits for the answer and reads it whole, up to `cap` bytes of body.
+/// Waits for the answer and reads it whole, up to `cap` bytes of body. `proxy`: the proxy a
+/// plain `http://` request went to, whose 407 is its refusal, not the server's answer.
 async fn receive(
     responding: ResponseFuture,
     cap: usize,
     progress: Option<Arc<Progress>>,
+    proxy: Option<Intercept>,
 ) -> Result<HttpResponse, TransportError> {
     let response = responding.await.map_err(classify)?;
+    if let Some(proxy) = &proxy {
+        if response.status() == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+            return Err(ProxyError::auth_required(proxy));
+        }
+    }
     let note = || {
         if let Some(progress) = &progress {
             progress.note();
@@ -397,29 +493,38 @@ fn classify<E>(error: E) -> TransportError
 where
     E: StdError + Send + Sync + 'static,
 {
-    let kind = kind_of(&error);
+    // What the chain holds decides: a made error (with its message), or the kind alone.
+    let found = causes(&error).find_map(|cause| {
+        if cause.is::<SourceFailed>() {
+            return Some(Ok(TransportErrorKind::BodySource));
+        }
+        if let Some(refusal) = cause.downcast_ref::<rustls::Error>() {
+            return Some(Err(tls::refused(refusal)));
+        }
+        let proxy = cause.downcast_ref::<ProxyError>()?;
+        Some(match proxy.kind() {
+            TransportErrorKind::Proxy => {
+                Err(TransportError::with_message(TransportErrorKind::Proxy, proxy.to_string()))
+            }
+            kind => Ok(kind),
+        })
+    });
+    let kind = match found {
+        Some(Err(made)) => return made,
+        Some(Ok(kind)) => kind,
+        None => kind_of(&error),
+    };
     TransportError::new(kind, error)
 }
 
 fn kind_of(error: &(dyn StdError + 'static)) -> TransportErrorKind {
-    let mut cause: Option<&(dyn StdError + 'static)> = Some(error);
-    while let Some(e) = cause {
-        if e.is::<SourceFailed>() {
-            return TransportErrorKind::BodySource;
-        }
-        if is_tls_failure(e) {
-            return TransportErrorKind::Tls;
-        }
-        cause = e.source();
-    }
     if let Some(e) = error.downcast_ref::<hyper_util::client::legacy::Error>() {
         if e.is_connect() {
             return TransportErrorKind::Connect;
         }
     }
-    let mut cause: Option<&(dyn StdError + 'static)> = Some(error);
-    while let Some(e) = cause {
-        if let Some(hyper_error) = e.downcast_ref::<hyper::Error>() {
+    for cause in causes(error) {
+        if let Some(hyper_error) = cause.downcast_ref::<hyper::Error>() {
             if hyper_error.is_timeout() {
                 return TransportErrorKind::Timeout;
             }
@@ -430,25 +535,39 @@ fn kind_of(error: &(dyn StdError + 'static)) -> TransportErrorKind {
                 return TransportErrorKind::Io;
             }
         }
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             return match io.kind() {
                 std::io::ErrorKind::TimedOut => TransportErrorKind::Timeout,
                 _ => TransportErrorKind::Io,
             };
         }
-        cause = e.source();
     }
     TransportErrorKind::Other
 }
 
-/// Whether `error` is rustls refusing the server (a certificate it cannot trust). The rustls
-/// error travels inside an `io::Error`, whose `source` skips it, so the inner error is looked at.
-fn is_tls_failure(error: &(dyn StdError + 'static)) -> bool {
-    if error.is::<rustls::Error>() {
-        return true;
+/// `error` and its causes. An `io::Error` is looked into: its `source` skips the error it
+/// wraps, and rustls's certificate errors arrive wrapped twice (tokio-rustls, then hyper-rustls),
+/// which is how a refused certificate once passed for a connect failure and was retried.
+fn causes<'a>(error: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    std::iter::successors(Some(error), |&cause: &&'a (dyn StdError + 'static)| {
+        match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
+            None => cause.source(),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_certificate_error_wrapped_in_two_io_errors_is_found() {
+        // As it arrives: rustls's error in tokio-rustls's io::Error, in hyper-rustls's.
+        let refusal = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let inner = std::io::Error::new(std::io::ErrorKind::InvalidData, refusal);
+        let error = classify(std::io::Error::other(inner));
+        assert_eq!(error.kind(), TransportErrorKind::Tls);
+        assert!(error.to_string().contains("UnknownIssuer"), "{error}");
     }
-    error
-        .downcast_ref::<std::io::Error>()
-        .and_then(std::io::Error::get_ref)
-        .is_some_and(|inner| inner.is::<rustls::Error>())
 }

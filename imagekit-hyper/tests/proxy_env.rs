@@ -1,0 +1,115 @@
+//! The proxy variables of the real environment: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and
+//! `NO_PROXY`, in upper and lower case, read when a transport is built with the defaults. Each
+//! case runs in a child process of this test with its own environment: changing the environment
+//! of a running, multi-threaded process is unsound.
+
+mod common;
+
+use std::process::{Command, ExitCode};
+
+use common::{Authority, ProxyMode, client, get_version, plain_server, proxy, tls_server};
+use imagekit_hyper::HyperTransport;
+use rustls::pki_types::CertificateDer;
+
+/// Set in a child: the base URL it calls.
+const CHILD: &str = "IMAGEKIT_HYPER_PROXY_ENV_CHILD";
+/// Set in a child: the file with the DER certificate of the test CA.
+const CA_FILE: &str = "IMAGEKIT_HYPER_PROXY_ENV_CA";
+/// Every variable the matcher reads, removed from each child's inherited environment.
+const READ: [&str; 9] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "REQUEST_METHOD",
+];
+
+fn main() -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    match std::env::var(CHILD) {
+        Ok(base_url) => runtime.block_on(child(&base_url)),
+        Err(_) => runtime.block_on(parent()),
+    }
+}
+
+/// Calls `base_url` with a transport built with the defaults (proxies from the environment).
+async fn child(base_url: &str) -> ExitCode {
+    let ca = CertificateDer::from(std::fs::read(std::env::var(CA_FILE).unwrap()).unwrap());
+    let transport = HyperTransport::builder().add_root_certificate(ca).build().unwrap();
+    match get_version(&client(transport, base_url)).await {
+        Ok(_) => println!("ok"),
+        Err(error) => println!("error: {}", error.report()),
+    }
+    ExitCode::SUCCESS
+}
+
+/// A child's environment, what it calls, and the request line the proxy sees (`None`: it goes
+/// direct).
+struct Case<'a> {
+    vars: Vec<(&'a str, &'a str)>,
+    base_url: &'a str,
+    proxied: Option<&'a str>,
+}
+
+async fn parent() -> ExitCode {
+    let authority = Authority::new("proxy env test CA");
+    let tls = tls_server(&authority.leaf(&["localhost"]), &[b"http/1.1"]).await;
+    let plain = plain_server().await;
+    let proxy = proxy(ProxyMode::Forward).await;
+    let ca_file = std::env::temp_dir().join(format!("imagekit-hyper-proxy-env-{}.der", std::process::id()));
+    std::fs::write(&ca_file, authority.der().as_ref()).unwrap();
+
+    let https = format!("https://localhost:{}", tls.port);
+    let http = format!("http://127.0.0.1:{}", plain.port);
+    let connect = format!("CONNECT localhost:{} HTTP/1.1", tls.port);
+    let absolute = format!("GET http://127.0.0.1:{}/v1/", plain.port);
+    let url = proxy.url.as_str();
+    let cases: Vec<Case> = vec![
+        Case { vars: vec![("HTTPS_PROXY", url)], base_url: &https, proxied: Some(&connect) },
+        Case { vars: vec![("https_proxy", url)], base_url: &https, proxied: Some(&connect) },
+        Case { vars: vec![("ALL_PROXY", url)], base_url: &https, proxied: Some(&connect) },
+        Case { vars: vec![("all_proxy", url)], base_url: &https, proxied: Some(&connect) },
+        Case { vars: vec![("HTTPS_PROXY", url), ("NO_PROXY", "localhost")], base_url: &https, proxied: None },
+        Case {
+            vars: vec![("https_proxy", url), ("no_proxy", ".example.com,localhost")],
+            base_url: &https,
+            proxied: None,
+        },
+        Case { vars: vec![("HTTP_PROXY", url)], base_url: &https, proxied: None },
+        Case { vars: vec![("HTTP_PROXY", url)], base_url: &http, proxied: Some(&absolute) },
+        Case { vars: vec![("http_proxy", url)], base_url: &http, proxied: Some(&absolute) },
+        Case { vars: vec![("http_proxy", url), ("no_proxy", "127.0.0.0/8")], base_url: &http, proxied: None },
+        // A CGI program, where HTTP_PROXY may come from a request's `Proxy:` header.
+        Case { vars: vec![("HTTP_PROXY", url), ("REQUEST_METHOD", "GET")], base_url: &http, proxied: None },
+        Case { vars: vec![], base_url: &https, proxied: None },
+    ];
+
+    let total = cases.len();
+    for Case { vars, base_url, proxied } in cases {
+        let before = proxy.seen.heads().len();
+        let mut command = Command::new(std::env::current_exe().unwrap());
+        for name in READ {
+            command.env_remove(name);
+        }
+        command.envs(vars.iter().copied()).env(CHILD, base_url).env(CA_FILE, &ca_file);
+        let output = tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap();
+        let printed = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        assert!(output.status.success(), "{vars:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert_eq!(printed, "ok", "{vars:?} calling {base_url}");
+        let heads = proxy.seen.heads();
+        match proxied {
+            Some(line) => {
+                assert_eq!(heads.len(), before + 1, "{vars:?}: through the proxy");
+                assert!(heads[before].starts_with(line), "{vars:?}: {}", heads[before]);
+            }
+            None => assert_eq!(heads.len(), before, "{vars:?}: direct"),
+        }
+    }
+    let _ = std::fs::remove_file(&ca_file);
+    println!("proxy variables from the environment: {total} passed, 0 failed");
+    ExitCode::SUCCESS
+}
