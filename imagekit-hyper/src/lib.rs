@@ -39,8 +39,11 @@
 //!   names and ignores `HTTP_PROXY` in upper case.
 //! * `NO_PROXY` (or `no_proxy`) lists, comma-separated, the hosts reached directly: a domain
 //!   matches itself and its subdomains (`example.com` and `.example.com` alike), an IP address
-//!   or a CIDR range (`10.0.0.0/8`) matches addresses, `*` matches every host. Loopback is not
-//!   exempt by itself: add `localhost,127.0.0.1` to reach a local server directly.
+//!   or a CIDR range (`10.0.0.0/8`) matches addresses, `*` matches every host.
+//! * Loopback (`localhost`, `127.0.0.0/8`, `::1`) is always reached directly, as Go does (curl
+//!   would proxy it): a local server is not behind the network's proxy, and a plain `http://`
+//!   request to it would show the proxy the private key.
+//!   [`HyperTransportBuilder::proxy_loopback`] sends it through the proxy too.
 //! * A proxy is `http://[user:password@]host:port` (no scheme means `http://`). Credentials are
 //!   sent to the proxy alone, as `Proxy-Authorization: Basic`, and appear in no `Debug` output
 //!   or error. SOCKS and `https://` proxies are not supported: a call that would use one fails

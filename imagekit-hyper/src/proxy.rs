@@ -45,9 +45,47 @@ pub(crate) enum ProxySetting {
     Off,
 }
 
+/// The proxies a transport uses: hyper-util's matcher, and whether loopback destinations skip
+/// it.
+pub(crate) struct Proxies {
+    matcher: Matcher,
+    loopback_direct: bool,
+}
+
+impl Proxies {
+    /// The proxy for `destination`, if any.
+    pub(crate) fn intercept(&self, destination: &Uri) -> Option<Intercept> {
+        if self.loopback_direct && destination.host().is_some_and(is_loopback) {
+            return None;
+        }
+        self.matcher.intercept(destination)
+    }
+}
+
+impl fmt::Debug for Proxies {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // hyper-util's matcher shows proxies without their credentials.
+        f.debug_struct("Proxies")
+            .field("matcher", &self.matcher)
+            .field("loopback_direct", &self.loopback_direct)
+            .finish()
+    }
+}
+
+/// `localhost` (and names under it), `127.0.0.0/8` and `::1`, as written: no lookup.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let name = host.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 impl ProxySetting {
-    /// The matcher that decides per destination; `None` when nothing can be proxied.
-    pub(crate) fn matcher(&self) -> Option<Arc<Matcher>> {
+    /// The proxies for each destination; `None` when nothing can be proxied. Proxies read as
+    /// the environment's skip loopback destinations unless `proxy_loopback`: a local server is
+    /// not behind the network's proxy, and a proxy must not see what is sent to it in cleartext.
+    pub(crate) fn proxies(&self, proxy_loopback: bool) -> Option<Arc<Proxies>> {
         let matcher = match self {
             Self::Environment => Matcher::from_env(),
             Self::Variables(vars) => {
@@ -62,10 +100,14 @@ impl ProxySetting {
                 }
                 Matcher::builder().all(first(ALL)).http(first(HTTP)).https(first(HTTPS)).no(first(NO)).build()
             }
-            Self::Url(url) => Matcher::builder().all(url.raw.as_str()).build(),
+            // An explicit proxy is for every destination: it was asked for.
+            Self::Url(url) => {
+                let matcher = Matcher::builder().all(url.raw.as_str()).build();
+                return Some(Arc::new(Proxies { matcher, loopback_direct: false }));
+            }
             Self::Off => return None,
         };
-        Some(Arc::new(matcher))
+        Some(Arc::new(Proxies { matcher, loopback_direct: !proxy_loopback }))
     }
 }
 
@@ -131,11 +173,11 @@ pub(crate) fn redact(url: &str) -> String {
 #[derive(Clone)]
 pub(crate) struct ProxyConnector {
     tcp: HttpConnector,
-    proxies: Option<Arc<Matcher>>,
+    proxies: Option<Arc<Proxies>>,
 }
 
 impl ProxyConnector {
-    pub(crate) fn new(tcp: HttpConnector, proxies: Option<Arc<Matcher>>) -> Self {
+    pub(crate) fn new(tcp: HttpConnector, proxies: Option<Arc<Proxies>>) -> Self {
         Self { tcp, proxies }
     }
 }
@@ -411,11 +453,11 @@ mod tests {
     fn variables_are_read_upper_case_first_and_all_proxy_last() {
         let setting = |vars: &[(&str, &str)]| {
             ProxySetting::Variables(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
-                .matcher()
+                .proxies(false)
                 .unwrap()
         };
         let https = "https://api.imagekit.io/v1".parse::<Uri>().unwrap();
-        let proxy_of = |m: &Matcher| m.intercept(&https).map(|i| i.uri().authority().unwrap().to_string());
+        let proxy_of = |m: &Proxies| m.intercept(&https).map(|i| i.uri().authority().unwrap().to_string());
         let upper = setting(&[("https_proxy", "http://lower:1"), ("HTTPS_PROXY", "http://upper:1")]);
         assert_eq!(proxy_of(&upper).as_deref(), Some("upper:1"));
         let lower = setting(&[("https_proxy", "http://lower:1"), ("ALL_PROXY", "http://all:1")]);
@@ -424,6 +466,32 @@ mod tests {
         assert_eq!(proxy_of(&all).as_deref(), Some("all:1"));
         let excluded = setting(&[("HTTPS_PROXY", "http://upper:1"), ("no_proxy", "imagekit.io")]);
         assert_eq!(proxy_of(&excluded), None);
-        assert!(ProxySetting::Variables(vec![(CGI.into(), "GET".into())]).matcher().is_none());
+        assert!(ProxySetting::Variables(vec![(CGI.into(), "GET".into())]).proxies(false).is_none());
+    }
+
+    #[test]
+    fn loopback_skips_the_environment_proxy_unless_asked_and_never_an_explicit_one() {
+        let vars = vec![("ALL_PROXY".to_owned(), "http://proxy:1".to_owned())];
+        let from_env = ProxySetting::Variables(vars.clone()).proxies(false).unwrap();
+        let with_loopback = ProxySetting::Variables(vars).proxies(true).unwrap();
+        let explicit = ProxySetting::Url(ProxyUrl::parse("http://proxy:1").unwrap()).proxies(false).unwrap();
+        for local in [
+            "http://localhost:8080/",
+            "https://LOCALHOST./",
+            "http://a.localhost/",
+            "http://127.0.0.1/",
+            "http://127.9.9.9:1/",
+            "http://[::1]:80/",
+        ] {
+            let uri = local.parse::<Uri>().unwrap();
+            assert!(from_env.intercept(&uri).is_none(), "{local}");
+            assert!(with_loopback.intercept(&uri).is_some(), "{local}");
+            assert!(explicit.intercept(&uri).is_some(), "{local}");
+        }
+        for remote in
+            ["https://api.imagekit.io/", "http://10.0.0.1/", "http://localhost.example.com/", "http://[::2]/"]
+        {
+            assert!(from_env.intercept(&remote.parse::<Uri>().unwrap()).is_some(), "{remote}");
+        }
     }
 }

@@ -19,7 +19,7 @@ use hyper::body::{Body as _, Frame, SizeHint};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::{Client as PooledClient, ResponseFuture};
-use hyper_util::client::proxy::matcher::{Intercept, Matcher};
+use hyper_util::client::proxy::matcher::Intercept;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use imagekit_core::Error;
 use imagekit_core::transport::{
@@ -28,7 +28,7 @@ use imagekit_core::transport::{
 };
 use rustls::pki_types::CertificateDer;
 
-use crate::proxy::{ConnectTimeout, ProxyConnector, ProxyError, ProxySetting, ProxyUrl};
+use crate::proxy::{ConnectTimeout, Proxies, ProxyConnector, ProxyError, ProxySetting, ProxyUrl};
 use crate::tls;
 
 type Connector = ConnectTimeout<HttpsConnector<ProxyConnector>>;
@@ -41,7 +41,7 @@ type Connector = ConnectTimeout<HttpsConnector<ProxyConnector>>;
 pub struct HyperTransport {
     client: PooledClient<Connector, Body>,
     /// Which destinations go through which proxy; `None` when every connection is direct.
-    proxies: Option<Arc<Matcher>>,
+    proxies: Option<Arc<Proxies>>,
 }
 
 impl HyperTransport {
@@ -75,6 +75,7 @@ pub struct HyperTransportBuilder {
     tls_config: Option<rustls::ClientConfig>,
     added_roots: Vec<CertificateDer<'static>>,
     proxy: ProxySetting,
+    proxy_loopback: bool,
 }
 
 impl Default for HyperTransportBuilder {
@@ -89,6 +90,7 @@ impl Default for HyperTransportBuilder {
             tls_config: None,
             added_roots: Vec::new(),
             proxy: ProxySetting::Environment,
+            proxy_loopback: false,
         }
     }
 }
@@ -198,6 +200,16 @@ impl HyperTransportBuilder {
         self
     }
 
+    /// Whether `localhost`, `127.0.0.0/8` and `::1` are reached through the proxies of the
+    /// environment (or of [`proxy_env_vars`](Self::proxy_env_vars)) too, as curl does; by
+    /// default they are reached directly, as Go does, since a local server is not behind the
+    /// network's proxy and an `http://` request would show the proxy the private key. A proxy
+    /// set with [`proxy`](Self::proxy) is used for every destination regardless.
+    pub fn proxy_loopback(mut self, through_proxy: bool) -> Self {
+        self.proxy_loopback = through_proxy;
+        self
+    }
+
     /// Builds the transport.
     pub fn build(self) -> Result<HyperTransport, TransportError> {
         let mut http = HttpConnector::new();
@@ -218,7 +230,7 @@ impl HyperTransportBuilder {
         };
         let tls = HttpsConnectorBuilder::new().with_tls_config(config);
         let tls = if self.https_only { tls.https_only() } else { tls.https_or_http() };
-        let proxies = self.proxy.matcher();
+        let proxies = self.proxy.proxies(self.proxy_loopback);
         let tcp = ProxyConnector::new(http, proxies.clone());
         #[cfg(feature = "http2")]
         let connector = tls.enable_http1().enable_http2().wrap_connector(tcp);

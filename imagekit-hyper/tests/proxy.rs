@@ -154,7 +154,12 @@ async fn no_proxy_hosts_are_reached_directly() {
     let proxy = proxy(ProxyMode::Forward).await;
     let base = format!("https://localhost:{}", origin.port);
     let through = |vars: Vec<(&'static str, String)>| {
-        HyperTransport::builder().proxy_env_vars(vars).add_root_certificate(authority.der()).build().unwrap()
+        HyperTransport::builder()
+            .proxy_env_vars(vars)
+            .proxy_loopback(true)
+            .add_root_certificate(authority.der())
+            .build()
+            .unwrap()
     };
 
     // Matched by NO_PROXY (a domain, in either case of the name): direct.
@@ -178,6 +183,17 @@ async fn no_proxy_hosts_are_reached_directly() {
     let transport = through(vec![("HTTP_PROXY", proxy.url.clone())]);
     get_version(&client(transport, &base)).await.unwrap();
     assert_eq!(proxy.seen.heads().len(), 3);
+}
+
+#[tokio::test]
+async fn loopback_skips_the_environment_proxy_by_default() {
+    let origin = plain_server().await;
+    let proxy = proxy(ProxyMode::Forward).await;
+    let transport =
+        HyperTransport::builder().proxy_env_vars([("ALL_PROXY", proxy.url.as_str())]).build().unwrap();
+    get_version(&client(transport, &format!("http://127.0.0.1:{}", origin.port))).await.unwrap();
+    assert!(proxy.seen.heads().is_empty(), "the key in cleartext never reached the proxy");
+    assert_eq!(origin.seen.requests().len(), 1);
 }
 
 #[tokio::test]
@@ -224,8 +240,11 @@ async fn an_unreachable_proxy_is_a_connect_failure() {
 
 #[tokio::test]
 async fn a_proxy_scheme_from_the_environment_that_is_not_supported_says_so() {
-    let transport =
-        HyperTransport::builder().proxy_env_vars([("HTTPS_PROXY", "socks5h://127.0.0.1:9")]).build().unwrap();
+    let transport = HyperTransport::builder()
+        .proxy_env_vars([("HTTPS_PROXY", "socks5h://127.0.0.1:9")])
+        .proxy_loopback(true)
+        .build()
+        .unwrap();
     let error = get_version(&client(transport, "https://localhost:9")).await.unwrap_err();
     let error = error.as_transport().expect("a transport error");
     assert_eq!(error.kind(), TransportErrorKind::Proxy, "{error:?}");

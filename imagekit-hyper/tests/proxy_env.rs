@@ -36,10 +36,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Calls `base_url` with a transport built with the defaults (proxies from the environment).
+/// Calls `base_url` with a transport built with the defaults (proxies from the environment),
+/// loopback included.
 async fn child(base_url: &str) -> ExitCode {
     let ca = CertificateDer::from(std::fs::read(std::env::var(CA_FILE).unwrap()).unwrap());
-    let transport = HyperTransport::builder().add_root_certificate(ca).build().unwrap();
+    // The test servers are on loopback, which skips environment proxies unless asked.
+    let transport = HyperTransport::builder().add_root_certificate(ca).proxy_loopback(true).build().unwrap();
     match get_version(&client(transport, base_url)).await {
         Ok(_) => println!("ok"),
         Err(error) => println!("error: {}", error.report()),
