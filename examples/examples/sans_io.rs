@@ -10,16 +10,15 @@
 //! Without it, it starts the emulator's HTTP server in a child process (this program, run with
 //! `--serve`) and calls that: this process runs no async runtime at all.
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::ExitCode;
 
 use bytes::Bytes;
 use imagekit_core::transport::{HttpRequest, HttpResponse};
 use imagekit_core::{Config, Error, TransportError};
 
 fn main() -> ExitCode {
-    if std::env::args().nth(1).as_deref() == Some("--serve") {
-        return serve();
+    if std::env::args().nth(1).as_deref() == Some(imagekit_examples::SERVE_FLAG) {
+        return imagekit_examples::serve_offline_library();
     }
     imagekit_examples::init_logging();
     imagekit_examples::exit_code(run())
@@ -34,7 +33,7 @@ fn run() -> Result<(), Error> {
             file_id.ok_or_else(|| Error::invalid_input("FILE_ID", "is required against the real API"))?;
         (imagekit_core::ConfigBuilder::from_env().build()?, file_id, None)
     } else {
-        let (server, base_url, seeded) = Server::start()?;
+        let (server, base_url, seeded) = imagekit_examples::ChildEmulator::start()?;
         println!("offline: IMAGEKIT_PRIVATE_KEY is not set, calling the ImageKit emulator on {base_url}");
         let config = Config::builder()
             .private_key(imagekit_examples::OFFLINE_KEY)
@@ -79,56 +78,4 @@ fn send(agent: &ureq::Agent, request: HttpRequest) -> Result<HttpResponse, Error
     let (parts, mut body) = response.into_parts();
     let bytes = body.read_to_vec().map_err(TransportError::io)?;
     Ok(HttpResponse::from_parts(parts, Bytes::from(bytes)))
-}
-
-/// The emulator's HTTP server in a child process; stopped when dropped.
-struct Server(Child);
-
-impl Server {
-    /// Starts `this program --serve` and reads its base URL and the seeded file's id.
-    fn start() -> Result<(Self, String, String), Error> {
-        let failed = |what: &str| {
-            Error::Transport(TransportError::with_message(
-                imagekit_core::TransportErrorKind::Other,
-                format!("the emulator's server did not start: {what}"),
-            ))
-        };
-        let exe = std::env::current_exe().map_err(|_| failed("no path to this program"))?;
-        let mut child = Command::new(exe)
-            .arg("--serve")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|_| failed("it could not be run"))?;
-        let mut lines = BufReader::new(child.stdout.take().ok_or_else(|| failed("no output"))?).lines();
-        let mut line = || lines.next().and_then(Result::ok).ok_or_else(|| failed("it said nothing"));
-        let (base_url, file_id) = (line()?, line()?);
-        Ok((Self(child), base_url, file_id))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The child: serve the offline library until the parent closes our stdin.
-fn serve() -> ExitCode {
-    let started = imagekit_examples::offline_emulator().and_then(|(emulator, file_id)| {
-        let server = emulator.serve_on_free_port()?;
-        Ok((server, file_id))
-    });
-    match started {
-        Ok((server, file_id)) => {
-            println!("{}\n{file_id}", server.base_url());
-            let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {}", error.report());
-            ExitCode::FAILURE
-        }
-    }
 }

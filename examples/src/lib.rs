@@ -192,3 +192,65 @@ pub fn init_logging() {
         .with(Targets::new().with_target("imagekit", level))
         .try_init();
 }
+
+/// The argument on which an example runs as [`ChildEmulator`]'s child instead of itself.
+pub const SERVE_FLAG: &str = "--serve";
+
+/// The emulator's HTTP server holding the offline library, in a child process (this program run
+/// with [`SERVE_FLAG`]), so the example's own process runs no async runtime at all; stopped
+/// when dropped.
+#[derive(Debug)]
+pub struct ChildEmulator(std::process::Child);
+
+impl ChildEmulator {
+    /// Starts `this program --serve` and reads the server's base URL and the seeded file's id.
+    pub fn start() -> Result<(Self, String, String), Error> {
+        use std::io::{BufRead as _, BufReader};
+        use std::process::{Command, Stdio};
+
+        let failed = |what: &str| {
+            Error::Transport(imagekit_core::TransportError::with_message(
+                imagekit_core::TransportErrorKind::Other,
+                format!("the emulator's server did not start: {what}"),
+            ))
+        };
+        let exe = std::env::current_exe().map_err(|_| failed("no path to this program"))?;
+        let mut child = Command::new(exe)
+            .arg(SERVE_FLAG)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|_| failed("it could not be run"))?;
+        let mut lines = BufReader::new(child.stdout.take().ok_or_else(|| failed("no output"))?).lines();
+        let mut line = || lines.next().and_then(Result::ok).ok_or_else(|| failed("it said nothing"));
+        let (base_url, file_id) = (line()?, line()?);
+        Ok((Self(child), base_url, file_id))
+    }
+}
+
+impl Drop for ChildEmulator {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The child's side of [`ChildEmulator`]: serves the offline library, prints the base URL and
+/// the seeded file's id, and runs until the parent closes its stdin.
+pub fn serve_offline_library() -> std::process::ExitCode {
+    let started = offline_emulator().and_then(|(emulator, file_id)| {
+        let server = emulator.serve_on_free_port()?;
+        Ok((server, file_id))
+    });
+    match started {
+        Ok((server, file_id)) => {
+            println!("{}\n{file_id}", server.base_url());
+            let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: {}", error.report());
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
