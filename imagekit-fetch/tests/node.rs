@@ -218,6 +218,42 @@ async fn a_missing_file_is_a_typed_404() {
     assert!(error.is_not_found(), "{error:?}");
 }
 
+/// The README's browser flow: a server computes v1 upload credentials with the private key
+/// (a random token from crypto.getRandomValues, an expiry on Date.now()), and a page's client,
+/// which has only a placeholder key, uploads with them and the public key.
+#[wasm_bindgen_test]
+async fn a_page_uploads_with_credentials_its_server_computed() {
+    let server = emulator_client();
+    let params = server.helper().authentication_parameters(None, None).expect("credentials from the server");
+    assert_eq!(params.token.len(), 36, "a UUIDv4 token: {}", params.token);
+
+    let url = emulator_url();
+    let page = imagekit_fetch::builder()
+        .private_key("placeholder-never-sent")
+        .base_url(&url)
+        .upload_base_url(&url)
+        .build()
+        .expect("a client for the page");
+    let folder = format!("/wasm-{}", unique());
+    let uploaded = page
+        .files()
+        .upload(UploadSource::bytes(&b"from the page"[..]), "page.jpg")
+        .folder(&folder)
+        .use_unique_file_name(false)
+        .client_side_auth("public_emulator", params)
+        .await
+        .expect("the emulator accepts the server's signature")
+        .into_uploaded()
+        .expect("stored at once");
+    let file_id = uploaded.file_id.expect("an uploaded file has an id");
+
+    let file = server.files().get(&file_id).await.expect("the server sees the page's upload");
+    assert_eq!(file.file_path.as_deref(), Some(format!("{folder}/page.jpg").as_str()));
+    // The page's placeholder is no key: anything else it tries is refused.
+    let refused = page.files().get(&file_id).await.expect_err("the placeholder is not the key");
+    assert!(refused.is_forbidden(), "{refused:?}");
+}
+
 /// What the emulator's admin endpoints say, through the transport alone.
 async fn admin(method: http::Method, path: &str, body: serde_json::Value) -> serde_json::Value {
     let body = if body.is_null() { Vec::new() } else { body.to_string().into_bytes() };
