@@ -53,9 +53,15 @@ use crate::runtime::Delay;
 ///
 /// Cookies and caching are left to the host's defaults: Cloudflare Workers reject the
 /// `credentials` and `cache` fields, and the API's answers carry their own cache headers.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct FetchTransport {
     _private: (),
+}
+
+impl std::fmt::Debug for FetchTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FetchTransport").finish_non_exhaustive()
+    }
 }
 
 impl FetchTransport {
@@ -222,8 +228,9 @@ async fn read_body(response: &Response, cap: u64) -> Result<Bytes, TransportErro
         };
         let start = body.len();
         if (start as u64).saturating_add(u64::from(chunk.length())) > cap {
-            // The abort on drop ends the download; cancelling the reader releases it now.
-            let _ = reader.cancel();
+            // Ends the download now. Awaited, so a rejection is handled rather than reported
+            // to the host as unhandled (which ends a Node process); its outcome changes nothing.
+            let _ = JsFuture::from(reader.cancel()).await;
             return Err(too_large(cap));
         }
         body.resize(start + chunk.length() as usize, 0);
