@@ -187,6 +187,8 @@ macro_rules! settings_accessors {
         }
     };
 }
+// The blocking client, its other user, does not exist on wasm32.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) use settings_accessors;
 
 settings_accessors!(Client);

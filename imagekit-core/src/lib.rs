@@ -46,6 +46,9 @@
 //! # }
 //! ```
 #![warn(missing_docs)]
+// On wasm32 what the client shares is not `Send` (see `runtime::MaybeSend`), yet the same `Arc`
+// serves both targets: there is one thread, so the lint's concern does not arise.
+#![cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
 
 mod attempt;
 #[cfg(not(target_arch = "wasm32"))]
