@@ -89,6 +89,16 @@ fn invalid(name: &str) -> HttpResponse {
 }
 
 /// Answers one request. `state` is locked for the whole call, so requests are serialised.
+/// Every record-style resource the emulator answers (see `records.rs`).
+const RECORD_RESOURCES: [&records::Resource; 6] = [
+    &definitions::CUSTOM_METADATA_FIELDS,
+    &definitions::SAVED_EXTENSIONS,
+    &definitions::NAMED_TRANSFORMATIONS,
+    &account::ORIGINS,
+    &account::URL_ENDPOINTS,
+    &account::WEBHOOKS,
+];
+
 pub(crate) fn route(
     state: &mut State,
     method: &Method,
@@ -136,7 +146,7 @@ pub(crate) fn route(
         (Method::GET, ["v1", "bulkJobs", id]) => job_status(state, id),
         (Method::GET, ["v1", "accounts", "usage"]) => usage(state, query),
         (Method::GET, ["v1", "accounts", "usage-analytics"]) => usage_analytics(state, query),
-        _ => records::route(state, method, &segments, query, body)
+        _ => records::route(state, &RECORD_RESOURCES, method, &segments, query, body)
             .unwrap_or_else(|| Err(error(StatusCode::NOT_FOUND, "The requested resource does not exist."))),
     };
     result.unwrap_or_else(|answer| answer)

@@ -56,27 +56,18 @@ pub(super) const BASE: Resource = Resource {
     listed: |record, _| !record.deleted,
 };
 
-/// Every record-style resource the emulator answers.
-const RESOURCES: [&Resource; 6] = [
-    &super::definitions::CUSTOM_METADATA_FIELDS,
-    &super::definitions::SAVED_EXTENSIONS,
-    &super::definitions::NAMED_TRANSFORMATIONS,
-    &super::account::ORIGINS,
-    &super::account::URL_ENDPOINTS,
-    &super::account::WEBHOOKS,
-];
-
-/// Answers a request to one of the record-style resources; `None` when the path and method
-/// are none of theirs.
+/// Answers a request to one of `resources`; `None` when the path and method are none of
+/// theirs. (The list is the dispatcher's, so this module needs none of the resources' own.)
 pub(super) fn route(
     state: &mut State,
+    resources: &[&Resource],
     method: &Method,
     segments: &[&str],
     query: Option<&str>,
     body: &Bytes,
 ) -> Option<Reply> {
     let (resource, rest) =
-        RESOURCES.iter().find_map(|r| segments.strip_prefix(r.path).map(|rest| (*r, rest)))?;
+        resources.iter().find_map(|r| segments.strip_prefix(r.path).map(|rest| (*r, rest)))?;
     match rest {
         [] if method == Method::GET => Some(list(state, resource, query)),
         [] if method == Method::POST => Some(create(state, resource, body)),
