@@ -479,3 +479,92 @@ fn the_key_is_not_in_the_log() {
     assert!(stderr.contains("DEBUG"), "the log is on: {stderr}");
     assert!(!stderr.contains(KEY) && !stdout_of(&output).contains(KEY));
 }
+
+/// A server that takes its time over each upload: reads the head, then the body 16 KiB every
+/// 100 ms, then answers an upload's JSON. Long enough for a test to interrupt the uploads.
+fn slow_upload_server() -> String {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0);
+                let mut buffer = vec![0u8; 16 * 1024];
+                let mut read = 0;
+                while read < length {
+                    match stream.read(&mut buffer[..(length - read).min(16 * 1024)]) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => read += n,
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                let body = r#"{"fileId":"slow","name":"f","filePath":"/f"}"#;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+            });
+        }
+    });
+    url
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_starting_and_lists_what_was_not_uploaded() {
+    let url = slow_upload_server();
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..6 {
+        std::fs::write(dir.path().join(format!("f{i}.bin")), vec![b'x'; 256 * 1024]).unwrap();
+    }
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_imagekit"))
+        .env("IMAGEKIT_PRIVATE_KEY", KEY)
+        .args([
+            "--base-url",
+            &url,
+            "--upload-base-url",
+            &url,
+            "upload",
+            "--concurrency",
+            "2",
+            "--folder",
+            "/c",
+        ])
+        .arg(format!("{}/", dir.path().display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let interrupt = || {
+        std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    };
+    // Each upload takes about 1.6 s here: two are in flight, none done.
+    std::thread::sleep(Duration::from_millis(700));
+    interrupt();
+    std::thread::sleep(Duration::from_millis(200));
+    interrupt();
+    let output = child.wait_with_output().unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted: no new upload starts; waiting for the 2 in flight"), "{stderr}");
+    let abandoned = stderr.split("abandoned while uploading").nth(1).unwrap();
+    assert!(abandoned.contains("-> /c/f0.bin") && abandoned.contains("-> /c/f1.bin"), "{stderr}");
+    assert!(stderr.contains("not uploaded, never started: 4 files"), "{stderr}");
+    for i in 2..6 {
+        assert!(stderr.contains(&format!("-> /c/f{i}.bin")), "{stderr}");
+    }
+    assert!(stdout_of(&output).is_empty(), "nothing was uploaded");
+}
