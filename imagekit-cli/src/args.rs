@@ -1,4 +1,6 @@
 //! The command line: every command and option, as clap reads them.
+// The doc comments are the `--help` text, where a URL is plain text, not a Markdown link.
+#![allow(rustdoc::bare_urls)]
 
 use std::path::PathBuf;
 

@@ -95,6 +95,40 @@ type Configure = dyn Fn(UploadCall, &UploadEntry) -> UploadCall + Send + Sync;
 type FolderNames = Arc<OnceCell<HashSet<String>>>;
 
 /// A batch of uploads being set up; [`BatchUpload::start`] runs it over entries.
+///
+/// Against the in-memory emulator of `imagekit-mock`, entries made by hand:
+///
+/// ```
+/// use imagekit_hyper::upload::batch::{BatchUpload, Done};
+/// use imagekit_hyper::upload::tree::UploadEntry;
+/// use imagekit_mock::emulator::Emulator;
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = std::env::temp_dir().join(format!("imagekit-batch-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// std::fs::write(dir.join("a.txt"), "first")?;
+/// std::fs::write(dir.join("b.txt"), "second")?;
+///
+/// let emulator = Emulator::new("private_doc");
+/// let client = imagekit_core::Client::builder()
+///     .private_key("private_doc")
+///     .transport(emulator.clone())
+///     .sleeper(tokio::time::sleep)
+///     .build()?;
+/// let entries = ["a.txt", "b.txt"].map(|name| Ok(UploadEntry::new(dir.join(name), "/docs", name)));
+/// let mut uploads = BatchUpload::new(client).concurrency(2).start(entries);
+/// let mut uploaded = Vec::new();
+/// while let Some(item) = uploads.next().await {
+///     let file = item?;
+///     assert!(matches!(file.result, Ok(Done::Uploaded(_))));
+///     uploaded.push(file.entry.remote_path());
+/// }
+/// uploaded.sort();
+/// assert_eq!(uploaded, ["/docs/a.txt", "/docs/b.txt"]);
+/// assert_eq!(emulator.file_count(), 2);
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok(()) }
+/// ```
 #[must_use = "a batch does nothing until started and polled"]
 pub struct BatchUpload {
     client: Client,
