@@ -21,6 +21,7 @@ Exit codes:
   1    ImageKit refused a request, or it could not be sent (some files failed to upload,
        some ids were not deleted, a webhook's signature does not match)
   2    usage: bad arguments, a value the library refuses before sending, no private key
+       (within an upload, a file the library refuses is that file's failure: 1)
   130  interrupted by Ctrl-C (upload)";
 
 /// imagekit: the ImageKit.io media API from the command line.

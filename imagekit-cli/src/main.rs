@@ -39,6 +39,11 @@
 //! | 2 | usage: arguments clap refuses, and values refused before anything is sent (the library's `InvalidInput`, an unusable URL endpoint, no private key, no webhook secret) |
 //! | 130 | `upload` interrupted by Ctrl-C |
 //!
+//! A value the library refuses for the command itself (an empty purge URL, a page size out of
+//! range) is a usage error, 2. Within an upload, a file the library refuses (an empty file, a
+//! name it cannot send) is that file's failure, reported with the others: the command goes on
+//! and exits 1.
+//!
 //! # Uploads
 //!
 //! `imagekit_hyper::upload::tree` maps paths to remote paths (`dir` keeps its name, `dir/` its
