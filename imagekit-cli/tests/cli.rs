@@ -481,14 +481,19 @@ fn the_key_is_not_in_the_log() {
 }
 
 /// A server that takes its time over each upload: reads the head, then the body 16 KiB every
-/// 100 ms, then answers an upload's JSON. Long enough for a test to interrupt the uploads.
-fn slow_upload_server() -> String {
+/// 100 ms, then answers an upload's JSON. Returns its URL and a count of the connections it
+/// has accepted.
+fn slow_upload_server() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use std::io::{Read as _, Write as _};
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&accepted);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
+            counter.fetch_add(1, Ordering::SeqCst);
             std::thread::spawn(move || {
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
@@ -519,18 +524,19 @@ fn slow_upload_server() -> String {
             });
         }
     });
-    url
+    (url, accepted)
 }
 
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_starting_and_lists_what_was_not_uploaded() {
-    let url = slow_upload_server();
+    use std::sync::atomic::Ordering;
+    let (url, accepted) = slow_upload_server();
     let dir = tempfile::tempdir().unwrap();
     for i in 0..6 {
-        std::fs::write(dir.path().join(format!("f{i}.bin")), vec![b'x'; 256 * 1024]).unwrap();
+        std::fs::write(dir.path().join(format!("f{i}.bin")), vec![b'x'; 512 * 1024]).unwrap();
     }
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_imagekit"))
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_imagekit"))
         .env("IMAGEKIT_PRIVATE_KEY", KEY)
         .args([
             "--base-url",
@@ -548,23 +554,48 @@ fn ctrl_c_stops_starting_and_lists_what_was_not_uploaded() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let pid = child.id().to_string();
     let interrupt = || {
-        std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
     };
-    // Each upload takes about 1.6 s here: two are in flight, none done.
-    std::thread::sleep(Duration::from_millis(700));
+    // Stderr, line by line, as the tool writes it.
+    let (lines, stderr_lines) = std::sync::mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let reader = std::thread::spawn(move || {
+        for line in stderr.lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    // Both uploads in flight (each takes over 3 s here), so the tool is listening for Ctrl-C.
+    let started = std::time::Instant::now();
+    while accepted.load(Ordering::SeqCst) < 2 {
+        assert!(started.elapsed() < Duration::from_secs(20), "the uploads did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(100));
     interrupt();
-    std::thread::sleep(Duration::from_millis(200));
+    let mut seen = Vec::new();
+    loop {
+        let line = stderr_lines.recv_timeout(Duration::from_secs(20)).expect("the tool said it stopped");
+        let stopping = line.starts_with("interrupted: no new upload starts; waiting for the 2 in flight");
+        seen.push(line);
+        if stopping {
+            break;
+        }
+    }
     interrupt();
-    let output = child.wait_with_output().unwrap();
-    let stderr = stderr_of(&output);
-    assert_eq!(output.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("interrupted: no new upload starts; waiting for the 2 in flight"), "{stderr}");
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    seen.extend(stderr_lines.try_iter());
+    let stderr = seen.join("\n");
+    assert_eq!(status.code(), Some(130), "{stderr}");
     let abandoned = stderr.split("abandoned while uploading").nth(1).unwrap();
     assert!(abandoned.contains("-> /c/f0.bin") && abandoned.contains("-> /c/f1.bin"), "{stderr}");
     assert!(stderr.contains("not uploaded, never started: 4 files"), "{stderr}");
     for i in 2..6 {
         assert!(stderr.contains(&format!("-> /c/f{i}.bin")), "{stderr}");
     }
-    assert!(stdout_of(&output).is_empty(), "nothing was uploaded");
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    assert!(stdout.is_empty(), "nothing was uploaded: {stdout}");
 }
