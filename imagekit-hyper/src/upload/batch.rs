@@ -91,8 +91,8 @@ pub struct FileOutcome {
 /// Changes each file's upload before it is sent: tags, options, a progress callback.
 type Configure = dyn Fn(UploadCall, &UploadEntry) -> UploadCall + Send + Sync;
 
-/// The names of the files in one remote folder, listed once when a file is first bound there.
-type FolderNames = Arc<OnceCell<HashSet<String>>>;
+/// The paths of the files in one remote folder, listed once when a file is first bound there.
+type FolderPaths = Arc<OnceCell<HashSet<String>>>;
 
 /// A batch of uploads being set up; [`BatchUpload::start`] runs it over entries.
 ///
@@ -208,7 +208,7 @@ struct Shared {
     client: Client,
     skip_existing: bool,
     configure: Option<Arc<Configure>>,
-    folders: Mutex<HashMap<String, FolderNames>>,
+    folders: Mutex<HashMap<String, FolderPaths>>,
 }
 
 impl Shared {
@@ -236,22 +236,24 @@ impl Shared {
             let mut folders = self.folders.lock().unwrap_or_else(|p| p.into_inner());
             Arc::clone(folders.entry(entry.folder.clone()).or_default())
         };
-        let names = cell.get_or_try_init(|| list_names(&self.client, &entry.folder)).await?;
-        Ok(names.contains(&entry.file_name))
+        let paths = cell.get_or_try_init(|| list_paths(&self.client, &entry.folder)).await?;
+        Ok(paths.contains(&entry.remote_path()))
     }
 }
 
-/// The names of the current files directly in `folder`, every page.
-async fn list_names(client: &Client, folder: &str) -> Result<HashSet<String>, Error> {
+/// The paths of the current files `folder`'s listing returns, every page. Whole paths are
+/// compared, not names, so a listing that also returned subfolders' files would still match
+/// only the file at the entry's own path.
+async fn list_paths(client: &Client, folder: &str) -> Result<HashSet<String>, Error> {
     let params = ListAssets::new().path(folder).kind(AssetType::File);
     let mut stream = client.assets().list_all(params);
-    let mut names = HashSet::new();
+    let mut paths = HashSet::new();
     while let Some(asset) = std::future::poll_fn(|cx| Pin::new(&mut stream).poll_next(cx)).await {
-        if let Some(name) = asset?.as_file().and_then(|file| file.name.clone()) {
-            names.insert(name);
+        if let Some(path) = asset?.as_file().and_then(|file| file.file_path.clone()) {
+            paths.insert(path);
         }
     }
-    Ok(names)
+    Ok(paths)
 }
 
 type Running = Pin<Box<dyn Future<Output = (u64, Result<Done, Error>)> + Send>>;
