@@ -1,4 +1,5 @@
-//! Upload sources that need a runtime: files on disk and Tokio readers.
+//! Upload sources that need a runtime: files on disk and Tokio readers; and many files at once:
+//! [`tree`] walks files and directories into entries, [`batch`] uploads them a few at a time.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), imagekit_core::Error> {
@@ -12,6 +13,9 @@
 //!     .await?;
 //! # Ok(()) }
 //! ```
+
+pub mod batch;
+pub mod tree;
 
 use std::fmt;
 use std::future::Future;

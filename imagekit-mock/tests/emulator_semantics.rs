@@ -488,6 +488,43 @@ fn faults_answer_then_run_out() {
 }
 
 #[test]
+fn a_fault_can_pick_the_upload_of_one_file() {
+    let emulator = Emulator::new(KEY);
+    emulator.add_fault(FaultRule::for_upload_named("broken.png", 1, StatusCode::INTERNAL_SERVER_ERROR));
+    let send = |folder: &str, name: &str| {
+        let form = UploadForm::new(name, &b"content"[..]).field("folder", folder);
+        emulator.handle(form.into_request("https://upload.imagekit.io", KEY)).status()
+    };
+    // Other files, the same name in another field, and other paths go through.
+    assert_eq!(send("/a", "fine.png"), 200);
+    assert_eq!(send("/broken.png", "fine2.png"), 200);
+    assert_eq!(call(&emulator, Method::GET, "/v1/files", None).0, 200);
+    assert_eq!(emulator.faults().len(), 1, "not used up by requests it did not match");
+    // The named file, in any folder, once.
+    assert_eq!(send("/b", "broken.png"), 500);
+    assert!(emulator.faults().is_empty());
+    assert_eq!(send("/b", "broken.png"), 200);
+    let injected: Vec<_> = emulator.requests().into_iter().filter(|r| r.injected).collect();
+    assert_eq!(injected.len(), 1);
+    assert_eq!(injected[0].path, "/api/v1/files/upload");
+
+    // Through the admin endpoint, `fileName` is kept and shown; a wrong type is refused.
+    let (status, rule) = call(
+        &emulator,
+        Method::POST,
+        "/__emulator/faults",
+        Some(json!({"method": "POST", "pathPrefix": "/api/", "status": 503, "fileName": "x.png"})),
+    );
+    assert_eq!((status.as_u16(), &rule["fileName"]), (201, &json!("x.png")));
+    assert_eq!(emulator.faults()[0].file_name.as_deref(), Some("x.png"));
+    assert_eq!(send("/", "y.png"), 200);
+    assert_eq!(send("/", "x.png"), 503);
+    let refused =
+        call(&emulator, Method::POST, "/__emulator/faults", Some(json!({"status": 500, "fileName": 3})));
+    assert_eq!(refused.0, 400);
+}
+
+#[test]
 fn the_same_calls_give_the_same_answers() {
     let run = || {
         let emulator = Emulator::new(KEY);

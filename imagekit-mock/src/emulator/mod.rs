@@ -78,7 +78,7 @@
 //!
 //! | request | effect |
 //! | --- | --- |
-//! | `POST /__emulator/faults` `{"method": "GET", "pathPrefix": "/v1/files", "times": 2, "status": 500}` | add a rule (`method` optional or `"ANY"`; optional `body`: the JSON answered); 201 with the rule |
+//! | `POST /__emulator/faults` `{"method": "GET", "pathPrefix": "/v1/files", "times": 2, "status": 500}` | add a rule (`method` optional or `"ANY"`; optional `body`: the JSON answered; optional `fileName`: only uploads of that file); 201 with the rule |
 //! | `GET /__emulator/faults` | the rules still pending |
 //! | `GET /__emulator/requests` | the requests answered so far: `[{method, path, query, status, injected}]` |
 //! | `DELETE /__emulator/requests` | empty that log |
@@ -138,8 +138,17 @@ impl std::fmt::Debug for Emulator {
 }
 
 /// A rule of fault injection: the next `times` requests whose method fits and whose path
-/// starts with `path_prefix` are answered with `status` (and `body`, or ImageKit's usual body
-/// for that status) without reaching the emulated API.
+/// starts with `path_prefix` (and, when `file_name` is set, that upload that file) are answered
+/// with `status` (and `body`, or ImageKit's usual body for that status) without reaching the
+/// emulated API.
+///
+/// ```
+/// use imagekit_mock::emulator::{Emulator, FaultRule};
+/// # use http::StatusCode;
+/// let emulator = Emulator::new("k");
+/// // The next upload of a file named `broken.png`, whatever its folder, answers 500.
+/// emulator.add_fault(FaultRule::for_upload_named("broken.png", 1, StatusCode::INTERNAL_SERVER_ERROR));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct FaultRule {
@@ -153,6 +162,9 @@ pub struct FaultRule {
     pub status: StatusCode,
     /// The JSON body answered; ImageKit's usual body for the status when `None`.
     pub body: Option<Value>,
+    /// Only requests whose multipart form has this `fileName` field (an upload of that file);
+    /// any request when `None`. A body that is not a multipart form never matches.
+    pub file_name: Option<String>,
 }
 
 impl FaultRule {
@@ -164,7 +176,19 @@ impl FaultRule {
         times: u32,
         status: StatusCode,
     ) -> Self {
-        Self { method, path_prefix: path_prefix.into(), times, status, body: None }
+        Self { method, path_prefix: path_prefix.into(), times, status, body: None, file_name: None }
+    }
+
+    /// A rule answering `status` to the next `times` uploads (`POST /api/...`, v1 or v2) of a
+    /// file named `file_name`, in any folder; other uploads go through.
+    pub fn for_upload_named(file_name: impl Into<String>, times: u32, status: StatusCode) -> Self {
+        Self::new(Some(Method::POST), "/api/", times, status).when_file_name(file_name)
+    }
+
+    /// Applies only to requests whose multipart form's `fileName` field is `file_name`.
+    pub fn when_file_name(mut self, file_name: impl Into<String>) -> Self {
+        self.file_name = Some(file_name.into());
+        self
     }
 
     /// Answers this JSON body instead of ImageKit's usual one.
@@ -173,10 +197,11 @@ impl FaultRule {
         self
     }
 
-    fn fits(&self, method: &Method, path: &str) -> bool {
+    fn fits(&self, method: &Method, path: &str, form_file_name: &mut FormFileName<'_>) -> bool {
         self.times > 0
             && self.method.as_ref().is_none_or(|m| m == method)
             && path.starts_with(&self.path_prefix)
+            && self.file_name.as_ref().is_none_or(|name| form_file_name.get() == Some(name.as_str()))
     }
 
     fn answer(&self) -> HttpResponse {
@@ -205,6 +230,7 @@ impl FaultRule {
             "times": self.times,
             "status": self.status.as_u16(),
             "body": self.body,
+            "fileName": self.file_name,
         })
     }
 
@@ -237,7 +263,42 @@ impl FaultRule {
             .filter(|s| s.as_u16() >= 200)
             .ok_or("status must be an HTTP status code from 200 to 999")?;
         let body = value.get("body").filter(|b| !b.is_null()).cloned();
-        Ok(Self { method, path_prefix, times, status, body })
+        let file_name = match value.get("fileName") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(name)) => Some(name.clone()),
+            Some(_) => return Err("fileName must be a string".into()),
+        };
+        Ok(Self { method, path_prefix, times, status, body, file_name })
+    }
+}
+
+/// A request's `fileName` form field, read only if a rule asks for it (most requests are not
+/// multipart, and most rules do not look).
+struct FormFileName<'a> {
+    headers: &'a http::HeaderMap,
+    body: &'a Bytes,
+    read: Option<Option<String>>,
+}
+
+impl<'a> FormFileName<'a> {
+    fn new(headers: &'a http::HeaderMap, body: &'a Bytes) -> Self {
+        Self { headers, body, read: None }
+    }
+
+    fn get(&mut self) -> Option<&str> {
+        let (headers, body) = (self.headers, self.body);
+        self.read
+            .get_or_insert_with(|| {
+                let content_type = headers.get(http::header::CONTENT_TYPE)?.to_str().ok()?;
+                let parts = crate::multipart::parse(content_type, body).ok()?;
+                // As the upload handler reads it: the last text field of the name.
+                parts
+                    .iter()
+                    .rev()
+                    .find(|p| p.name == "fileName" && p.filename.is_none())
+                    .map(|p| String::from_utf8_lossy(&p.data).into_owned())
+            })
+            .as_deref()
     }
 }
 
@@ -337,7 +398,8 @@ impl Emulator {
         let path = parts.uri.path().to_owned();
         let mut state = self.state();
         let injected = if faults && !path.starts_with("/__emulator") {
-            state.faults.iter_mut().find(|rule| rule.fits(&parts.method, &path)).map(|rule| {
+            let mut file_name = FormFileName::new(&parts.headers, &body);
+            state.faults.iter_mut().find(|rule| rule.fits(&parts.method, &path, &mut file_name)).map(|rule| {
                 rule.times -= 1;
                 rule.answer()
             })
