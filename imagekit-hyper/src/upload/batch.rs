@@ -396,10 +396,13 @@ mod tests {
     }
 
     fn client(emulator: &Emulator) -> Client {
+        // Retries wait no time here, so one file's retries can take every injected 429 before
+        // another file asks: allow more retries than any test injects.
         Client::builder()
             .private_key(KEY)
             .transport(emulator.clone())
             .sleeper(InstantSleep::new())
+            .retry_policy(imagekit_core::RetryPolicy::default().with_max_retries(4))
             .build()
             .unwrap()
     }
