@@ -3,13 +3,13 @@
 //!
 //! ```text
 //! # one measurement; without --base-url it starts `load serve` as a child process
-//! cargo run --release -p imagekit-examples --example load -- [--base-url URL] [--requests N] [--concurrency C] [--raw]
+//! cargo run --release -p imagekit-examples --no-default-features --example load -- [--base-url URL] [--requests N] [--concurrency C] [--raw]
 //! # the local server alone (prints `listening: http://127.0.0.1:PORT`)
-//! cargo run --release -p imagekit-examples --example load -- serve [--port P]
+//! cargo run --release -p imagekit-examples --no-default-features --example load -- serve [--port P]
 //! # both modes in one process, in alternating batches: the ratio, robust to machine load
-//! cargo run --release -p imagekit-examples --example load -- --interleave [--requests N] [--concurrency C] [--batch B] [--control]
+//! cargo run --release -p imagekit-examples --no-default-features --example load -- --interleave [--requests N] [--concurrency C] [--batch B] [--control]
 //! # the table of BENCHMARKS.md: C = 1, 16, 64, an interleaved run and separate runs for each
-//! cargo run --release -p imagekit-examples --example load -- compare [--requests N] [--separate-requests M] [--concurrency 1,16,64] [--rounds R] [--no-timeout]
+//! cargo run --release -p imagekit-examples --no-default-features --example load -- compare [--requests N] [--separate-requests M] [--concurrency 1,16,64] [--rounds R] [--no-timeout]
 //! ```
 //!
 //! A measurement makes one untimed first call (its time since process start is the cold start),

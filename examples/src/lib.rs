@@ -164,15 +164,24 @@ pub struct ReadmeDoctests;
 /// Shows the client's log events on stderr at the level `IMAGE_KIT_LOG` names, as the official
 /// SDKs read it (`off`, `error`, `warn`, `info`, `debug`; also `trace`, which adds bodies). Unset
 /// or `off`: nothing is shown. Requests and answers are `debug`, retries `info`; the private
-/// key never appears. An unknown level is reported and ignored.
+/// key never appears. An unknown level is reported and ignored. Needs the default `logging`
+/// feature (the core's `tracing`); without it, a set level is reported as unavailable.
 pub fn init_logging() {
+    let Ok(level) = std::env::var(imagekit_core::config::ENV_LOG) else { return };
+    let level = level.trim().to_ascii_lowercase();
+    if level.is_empty() || level == "off" {
+        return;
+    }
+    start_logging(&level);
+}
+
+#[cfg(feature = "logging")]
+fn start_logging(level: &str) {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
 
-    let Ok(level) = std::env::var(imagekit_core::config::ENV_LOG) else { return };
-    let level = match level.trim().to_ascii_lowercase().as_str() {
-        "" | "off" => return,
+    let level = match level {
         "error" => LevelFilter::ERROR,
         "warn" => LevelFilter::WARN,
         "info" => LevelFilter::INFO,
@@ -191,6 +200,14 @@ pub fn init_logging() {
         .with(layer)
         .with(Targets::new().with_target("imagekit", level))
         .try_init();
+}
+
+#[cfg(not(feature = "logging"))]
+fn start_logging(_level: &str) {
+    eprintln!(
+        "{} is set, but these examples were built without the `logging` feature: nothing is logged",
+        imagekit_core::config::ENV_LOG
+    );
 }
 
 /// The argument on which an example runs as [`ChildEmulator`]'s child instead of itself.

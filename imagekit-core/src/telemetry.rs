@@ -46,14 +46,17 @@ impl CallSpan {
     pub(crate) fn attempt(&self, number: u32) {
         let _ = number;
         #[cfg(feature = "tracing")]
-        self.span.record("attempt", number);
+        if !self.span.is_disabled() {
+            self.span.record("attempt", number);
+        }
     }
 
     /// Notes an attempt's answer.
     pub(crate) fn answered(&self, response: &HttpResponse) {
         let _ = response;
+        // A disabled span (no subscriber wants it) records nothing: skip the header lookup.
         #[cfg(feature = "tracing")]
-        {
+        if !self.span.is_disabled() {
             self.span.record("status", response.status().as_u16());
             if let Some(id) = request_id(response) {
                 self.span.record("request_id", id);

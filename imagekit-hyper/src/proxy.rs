@@ -55,10 +55,11 @@ pub(crate) struct Proxies {
 impl Proxies {
     /// The proxy for `destination`, if any.
     pub(crate) fn intercept(&self, destination: &Uri) -> Option<Intercept> {
+        let proxy = self.matcher.intercept(destination)?;
         if self.loopback_direct && destination.host().is_some_and(is_loopback) {
             return None;
         }
-        self.matcher.intercept(destination)
+        Some(proxy)
     }
 }
 
@@ -75,9 +76,12 @@ impl fmt::Debug for Proxies {
 /// `localhost` (and names under it), `127.0.0.0/8` and `::1`, as written: no lookup.
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    let name = host.trim_end_matches('.').to_ascii_lowercase();
-    name == "localhost"
-        || name.ends_with(".localhost")
+    let name = host.trim_end_matches('.');
+    let under_localhost = name.len() > ".localhost".len()
+        && name.is_char_boundary(name.len() - ".localhost".len())
+        && name[name.len() - ".localhost".len()..].eq_ignore_ascii_case(".localhost");
+    name.eq_ignore_ascii_case("localhost")
+        || under_localhost
         || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
@@ -87,6 +91,12 @@ impl ProxySetting {
     /// not behind the network's proxy, and a proxy must not see what is sent to it in cleartext.
     pub(crate) fn proxies(&self, proxy_loopback: bool) -> Option<Arc<Proxies>> {
         let matcher = match self {
+            // Nothing set (the usual case): no matcher to consult on every request.
+            Self::Environment
+                if !ALL.iter().chain(&HTTP).chain(&HTTPS).any(|name| std::env::var_os(name).is_some()) =>
+            {
+                return None;
+            }
             Self::Environment => Matcher::from_env(),
             Self::Variables(vars) => {
                 let first = |names: [&str; 2]| {

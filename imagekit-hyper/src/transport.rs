@@ -267,6 +267,8 @@ impl HttpTransport for HyperTransport {
         }
         // Handed to the pool now: the pool's future holds the request, so ours need not.
         let responding = self.client.request(request);
+        // Boxed: every call's future holds it, and it is almost always `None`.
+        let proxy = proxy.map(Box::new);
         async move {
             let receiving =
                 WatchIdle { work: receive(responding, cap, progress.clone(), proxy), progress, timer: None };
@@ -443,7 +445,7 @@ async fn receive(
     responding: ResponseFuture,
     cap: usize,
     progress: Option<Arc<Progress>>,
-    proxy: Option<Intercept>,
+    proxy: Option<Box<Intercept>>,
 ) -> Result<HttpResponse, TransportError> {
     let response = responding.await.map_err(classify)?;
     if let Some(proxy) = &proxy {
