@@ -43,19 +43,9 @@ impl FileSource {
     /// Errors are invalid input naming `file`, before anything is sent.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
-        let unreadable =
-            |e: io::Error| Error::invalid_input("file", format!("cannot read {}: {e}", path.display()));
-        let metadata = File::open(path).and_then(|f| f.metadata()).map_err(unreadable)?;
-        if !metadata.is_file() {
-            return Err(Error::invalid_input("file", format!("{} is not a regular file", path.display())));
-        }
-        if metadata.len() == 0 {
-            return Err(Error::invalid_input(
-                "file",
-                format!("{} is empty: ImageKit stores no empty files", path.display()),
-            ));
-        }
-        Ok(Self { path: path.to_owned(), length: metadata.len() })
+        let metadata = File::open(path).and_then(|f| f.metadata());
+        let length = imagekit_core::upload::checked_file_length(path, metadata)?;
+        Ok(Self { path: path.to_owned(), length })
     }
 }
 

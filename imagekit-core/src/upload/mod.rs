@@ -55,4 +55,4 @@ pub use params::{
     MAX_TAGS_LENGTH, PostTransformation, PostTransformationType, ResponseField, UploadFile,
     UploadTransformation,
 };
-pub use source::{UploadSource, guess_content_type};
+pub use source::{UploadSource, checked_file_length, guess_content_type};

@@ -147,3 +147,25 @@ pub fn guess_content_type(file_name: &str) -> &'static str {
         _ => "application/octet-stream",
     }
 }
+
+/// The length of the file at `path` as an upload source, from its metadata (or the error of
+/// reading it): a readable, non-empty regular file, else an invalid input naming `file`. For
+/// the file sources of the transports, which read the metadata their own way.
+pub fn checked_file_length(
+    path: &std::path::Path,
+    metadata: std::io::Result<std::fs::Metadata>,
+) -> Result<u64, crate::error::Error> {
+    use crate::error::Error;
+    let metadata =
+        metadata.map_err(|e| Error::invalid_input("file", format!("cannot read {}: {e}", path.display())))?;
+    if !metadata.is_file() {
+        return Err(Error::invalid_input("file", format!("{} is not a regular file", path.display())));
+    }
+    if metadata.len() == 0 {
+        return Err(Error::invalid_input(
+            "file",
+            format!("{} is empty: ImageKit stores no empty files", path.display()),
+        ));
+    }
+    Ok(metadata.len())
+}

@@ -331,113 +331,93 @@ pub struct FileVersionDeletedData {
     pub extra: Map<String, Value>,
 }
 
-/// An ImageKit webhook event, by its `type`.
-///
-/// File events carry the file's details ([`File`]), `upload.pre-transform.success` the upload's
-/// result ([`Upload`]), folder events the folder ([`Folder`]); event types this crate does not
-/// know yet arrive as [`WebhookEvent::Unknown`] with the whole body.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum WebhookEvent {
-    /// `video.transformation.accepted`.
-    VideoTransformationAccepted(Box<Event<VideoTransformationData, VideoWebhookRequest>>),
-    /// `video.transformation.ready`.
-    VideoTransformationReady(Box<Event<VideoTransformationData, VideoWebhookRequest>>),
-    /// `video.transformation.error`.
-    VideoTransformationError(Box<Event<VideoTransformationData, VideoWebhookRequest>>),
-    /// `upload.pre-transform.success`; `data` is the upload result.
-    UploadPreTransformSuccess(Box<Event<Upload, PreTransformRequest>>),
-    /// `upload.pre-transform.error`.
-    UploadPreTransformError(Box<Event<PreTransformErrorData, PreTransformRequest>>),
-    /// `upload.post-transform.success`.
-    UploadPostTransformSuccess(Box<Event<PostTransformSuccessData, PostTransformRequest>>),
-    /// `upload.post-transform.error`.
-    UploadPostTransformError(Box<Event<PostTransformErrorData, PostTransformRequest>>),
-    /// `file.created`; `data` is the file's details.
-    FileCreated(Box<Event<File>>),
-    /// `file.updated`; `data` is the file's details.
-    FileUpdated(Box<Event<File>>),
-    /// `file.deleted`.
-    FileDeleted(Box<Event<FileDeletedData>>),
-    /// `file-version.created`; `data` is the version's details.
-    FileVersionCreated(Box<Event<File>>),
-    /// `file-version.deleted`.
-    FileVersionDeleted(Box<Event<FileVersionDeletedData>>),
-    /// `folder.created`: a folder was made, explicitly, by a copy or move, or by an upload into
-    /// a folder that did not exist.
-    FolderCreated(Box<Event<Folder>>),
-    /// `folder.updated`: a folder changed (custom metadata, a rename).
-    FolderUpdated(Box<Event<Folder>>),
-    /// `folder.deleted`.
-    FolderDeleted(Box<Event<FolderDeletedData>>),
-    /// An event type this crate does not model, kept whole.
-    Unknown {
-        /// The event's `type`.
-        type_: String,
-        /// The whole body.
-        raw: Value,
-    },
+/// Declares [`WebhookEvent`] from one list of its variants: each one's wire `type`, payload and
+/// request types, so typing an event and naming its type cannot drift apart.
+macro_rules! webhook_events {
+    ($( $(#[$doc:meta])* $variant:ident($event:ty) => $wire:literal, )+) => {
+        /// An ImageKit webhook event, by its `type`.
+        ///
+        /// File events carry the file's details ([`File`]), `upload.pre-transform.success` the
+        /// upload's result ([`Upload`]), folder events the folder ([`Folder`]); event types this
+        /// crate does not know yet arrive as [`WebhookEvent::Unknown`] with the whole body.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum WebhookEvent {
+            $( $(#[$doc])* $variant(Box<$event>), )+
+            /// An event type this crate does not model, kept whole.
+            Unknown {
+                /// The event's `type`.
+                type_: String,
+                /// The whole body.
+                raw: Value,
+            },
+        }
+
+        impl WebhookEvent {
+            /// Types an event from its JSON body.
+            pub fn from_value(raw: Value) -> Result<Self, WebhookError> {
+                let type_ = raw
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| WebhookError::InvalidPayload { reason: "no string `type` field".to_owned() })?
+                    .to_owned();
+                fn typed<T: serde::de::DeserializeOwned>(type_: &str, raw: Value) -> Result<Box<T>, WebhookError> {
+                    serde_json::from_value(raw)
+                        .map(Box::new)
+                        .map_err(|e| WebhookError::InvalidPayload { reason: format!("`{type_}` event: {e}") })
+                }
+                Ok(match type_.as_str() {
+                    $( $wire => Self::$variant(typed(&type_, raw)?), )+
+                    _ => Self::Unknown { type_, raw },
+                })
+            }
+
+            /// The event's type, typed as subscriptions name it.
+            pub fn kind(&self) -> WebhookEventType {
+                WebhookEventType::from(self.event_type())
+            }
+
+            /// The event's `type`, e.g. `file.deleted`.
+            pub fn event_type(&self) -> &str {
+                match self {
+                    $( Self::$variant(_) => $wire, )+
+                    Self::Unknown { type_, .. } => type_,
+                }
+            }
+        }
+    };
 }
 
-impl WebhookEvent {
-    /// Types an event from its JSON body.
-    pub fn from_value(raw: Value) -> Result<Self, WebhookError> {
-        let type_ = raw
-            .get("type")
-            .and_then(Value::as_str)
-            .ok_or_else(|| WebhookError::InvalidPayload { reason: "no string `type` field".to_owned() })?
-            .to_owned();
-        fn typed<T: serde::de::DeserializeOwned>(type_: &str, raw: Value) -> Result<Box<T>, WebhookError> {
-            serde_json::from_value(raw)
-                .map(Box::new)
-                .map_err(|e| WebhookError::InvalidPayload { reason: format!("`{type_}` event: {e}") })
-        }
-        use WebhookEvent as E;
-        Ok(match type_.as_str() {
-            "video.transformation.accepted" => E::VideoTransformationAccepted(typed(&type_, raw)?),
-            "video.transformation.ready" => E::VideoTransformationReady(typed(&type_, raw)?),
-            "video.transformation.error" => E::VideoTransformationError(typed(&type_, raw)?),
-            "upload.pre-transform.success" => E::UploadPreTransformSuccess(typed(&type_, raw)?),
-            "upload.pre-transform.error" => E::UploadPreTransformError(typed(&type_, raw)?),
-            "upload.post-transform.success" => E::UploadPostTransformSuccess(typed(&type_, raw)?),
-            "upload.post-transform.error" => E::UploadPostTransformError(typed(&type_, raw)?),
-            "file.created" => E::FileCreated(typed(&type_, raw)?),
-            "file.updated" => E::FileUpdated(typed(&type_, raw)?),
-            "file.deleted" => E::FileDeleted(typed(&type_, raw)?),
-            "file-version.created" => E::FileVersionCreated(typed(&type_, raw)?),
-            "file-version.deleted" => E::FileVersionDeleted(typed(&type_, raw)?),
-            "folder.created" => E::FolderCreated(typed(&type_, raw)?),
-            "folder.updated" => E::FolderUpdated(typed(&type_, raw)?),
-            "folder.deleted" => E::FolderDeleted(typed(&type_, raw)?),
-            _ => E::Unknown { type_, raw },
-        })
-    }
-
-    /// The event's type, typed as subscriptions name it.
-    pub fn kind(&self) -> WebhookEventType {
-        WebhookEventType::from(self.event_type())
-    }
-
-    /// The event's `type`, e.g. `file.deleted`.
-    pub fn event_type(&self) -> &str {
-        use WebhookEvent as E;
-        match self {
-            E::VideoTransformationAccepted(_) => "video.transformation.accepted",
-            E::VideoTransformationReady(_) => "video.transformation.ready",
-            E::VideoTransformationError(_) => "video.transformation.error",
-            E::UploadPreTransformSuccess(_) => "upload.pre-transform.success",
-            E::UploadPreTransformError(_) => "upload.pre-transform.error",
-            E::UploadPostTransformSuccess(_) => "upload.post-transform.success",
-            E::UploadPostTransformError(_) => "upload.post-transform.error",
-            E::FileCreated(_) => "file.created",
-            E::FileUpdated(_) => "file.updated",
-            E::FileDeleted(_) => "file.deleted",
-            E::FileVersionCreated(_) => "file-version.created",
-            E::FileVersionDeleted(_) => "file-version.deleted",
-            E::FolderCreated(_) => "folder.created",
-            E::FolderUpdated(_) => "folder.updated",
-            E::FolderDeleted(_) => "folder.deleted",
-            E::Unknown { type_, .. } => type_,
-        }
-    }
+webhook_events! {
+    /// `video.transformation.accepted`.
+    VideoTransformationAccepted(Event<VideoTransformationData, VideoWebhookRequest>) => "video.transformation.accepted",
+    /// `video.transformation.ready`.
+    VideoTransformationReady(Event<VideoTransformationData, VideoWebhookRequest>) => "video.transformation.ready",
+    /// `video.transformation.error`.
+    VideoTransformationError(Event<VideoTransformationData, VideoWebhookRequest>) => "video.transformation.error",
+    /// `upload.pre-transform.success`; `data` is the upload result.
+    UploadPreTransformSuccess(Event<Upload, PreTransformRequest>) => "upload.pre-transform.success",
+    /// `upload.pre-transform.error`.
+    UploadPreTransformError(Event<PreTransformErrorData, PreTransformRequest>) => "upload.pre-transform.error",
+    /// `upload.post-transform.success`.
+    UploadPostTransformSuccess(Event<PostTransformSuccessData, PostTransformRequest>) => "upload.post-transform.success",
+    /// `upload.post-transform.error`.
+    UploadPostTransformError(Event<PostTransformErrorData, PostTransformRequest>) => "upload.post-transform.error",
+    /// `file.created`; `data` is the file's details.
+    FileCreated(Event<File>) => "file.created",
+    /// `file.updated`; `data` is the file's details.
+    FileUpdated(Event<File>) => "file.updated",
+    /// `file.deleted`.
+    FileDeleted(Event<FileDeletedData>) => "file.deleted",
+    /// `file-version.created`; `data` is the version's details.
+    FileVersionCreated(Event<File>) => "file-version.created",
+    /// `file-version.deleted`.
+    FileVersionDeleted(Event<FileVersionDeletedData>) => "file-version.deleted",
+    /// `folder.created`: a folder was made, explicitly, by a copy or move, or by an upload into
+    /// a folder that did not exist.
+    FolderCreated(Event<Folder>) => "folder.created",
+    /// `folder.updated`: a folder changed (custom metadata, a rename).
+    FolderUpdated(Event<Folder>) => "folder.updated",
+    /// `folder.deleted`.
+    FolderDeleted(Event<FolderDeletedData>) => "folder.deleted",
 }
