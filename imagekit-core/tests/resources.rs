@@ -456,6 +456,14 @@ async fn custom_metadata_fields_crud() {
     .description(long);
     let error = c.custom_metadata_fields().create(create).await.unwrap_err();
     assert_eq!(error.as_invalid_input().map(|i| i.parameter()), Some("description"));
+    // The name of the field ImageKit manages itself cannot be taken.
+    let reserved = CreateCustomMetadataField::new(
+        imagekit_core::resources::custom_metadata_fields::RESERVED_FIELD_NAME,
+        "Original creation date",
+        CustomMetadataFieldSchema::new(CustomMetadataFieldType::Date),
+    );
+    let error = c.custom_metadata_fields().create(reserved).await.unwrap_err();
+    assert_eq!(error.as_invalid_input().map(|i| i.parameter()), Some("name"));
     assert_eq!(transport.requests().len(), sent_before, "nothing more was sent");
 }
 

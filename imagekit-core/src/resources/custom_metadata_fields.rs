@@ -26,6 +26,7 @@ impl<C: Caller> CustomMetadataFields<C> {
     /// `POST /v1/customMetadataFields`
     pub fn create(&self, params: CreateCustomMetadataField) -> C::Call<CustomMetadataField> {
         let op = check_not_empty("name", &params.name)
+            .and_then(|()| check_not_reserved(&params.name))
             .and_then(|()| check_not_empty("label", &params.label))
             .and_then(|()| check_description(params.description.as_ref()))
             .and_then(|()| {
@@ -96,6 +97,16 @@ impl CreateCustomMetadataField {
         self.description = Some(description.into());
         self
     }
+}
+
+/// The field ImageKit manages itself (the original creation date); its name cannot be taken.
+pub const RESERVED_FIELD_NAME: &str = "_internal_original_created_datetime";
+
+fn check_not_reserved(name: &str) -> Result<(), Error> {
+    if name == RESERVED_FIELD_NAME {
+        return Err(Error::invalid_input("name", format!("{RESERVED_FIELD_NAME} is reserved by ImageKit")));
+    }
+    Ok(())
 }
 
 /// The most characters a field's description may have.
