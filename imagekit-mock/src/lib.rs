@@ -2,7 +2,7 @@
 //!
 //! * [`ScriptedTransport`]: queue canned answers (optionally matched by method and path), record
 //!   every request, then assert on what was sent. The easiest way to unit-test your code.
-//! * [`MockHttpTransport`]: a [`mockall`] mock of the transport, for expectations, sequences
+//! * [`MockHttpTransport`]: a [`mockall`](https://docs.rs/mockall) mock of the transport, for expectations, sequences
 //!   and predicates. `mockall` and `http` are re-exported, so with `imagekit-core` this crate is
 //!   the only dependency a test needs.
 //! * [`fixtures`]: realistic ImageKit bodies and error answers.
@@ -73,7 +73,7 @@ use imagekit_core::transport::{
 pub use http;
 
 mockall::mock! {
-    /// A [`mockall`] mock of the transport: set expectations with `expect_send()`, whose
+    /// A [`mockall`](https://docs.rs/mockall) mock of the transport: set expectations with `expect_send()`, whose
     /// closures get the request and its [`RequestOptions`]. It serves an async client (a
     /// streamed body is read whole before the expectations see it, so
     /// `request.body().as_bytes()` is always `Some`) and a blocking one alike.

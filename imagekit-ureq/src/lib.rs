@@ -1,4 +1,4 @@
-//! A ready blocking transport for [`imagekit_core::BlockingClient`]: [`ureq`] with rustls and
+//! A ready blocking transport for [`imagekit_core::BlockingClient`]: [`ureq`](https://docs.rs/ureq) with rustls and
 //! Mozilla's roots. No async runtime anywhere in its dependencies; retries wait with
 //! `std::thread::sleep`.
 //!
