@@ -162,38 +162,25 @@ fn form_prefix_fields(prefix: &[u8], boundary: &str) -> Vec<(String, String, Opt
 pub struct ReadmeDoctests;
 
 /// Shows the client's log events on stderr at the level `IMAGE_KIT_LOG` names, as the official
-/// SDKs read it (`off`, `error`, `warn`, `info`, `debug`; also `trace`, which adds bodies). Unset
-/// or `off`: nothing is shown. Requests and answers are `debug`, retries `info`; the private
-/// key never appears. An unknown level is reported and ignored. Needs the default `logging`
-/// feature (the core's `tracing`); without it, a set level is reported as unavailable.
+/// SDKs read it ([`imagekit_core::config::log_level`]). Unset or `off`: nothing is shown.
+/// Requests and answers are `debug`, retries `info`; the private key never appears. An unknown
+/// level is reported and ignored. Needs the default `logging` feature (the core's `tracing`);
+/// without it, a set level is reported as unavailable.
 pub fn init_logging() {
-    let Ok(level) = std::env::var(imagekit_core::config::ENV_LOG) else { return };
-    let level = level.trim().to_ascii_lowercase();
-    if level.is_empty() || level == "off" {
-        return;
-    }
-    start_logging(&level);
+    let Ok(value) = std::env::var(imagekit_core::config::ENV_LOG) else { return };
+    start_logging(&value);
 }
 
 #[cfg(feature = "logging")]
-fn start_logging(level: &str) {
-    use tracing_subscriber::filter::{LevelFilter, Targets};
+fn start_logging(value: &str) {
+    use tracing_subscriber::filter::Targets;
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
 
-    let level = match level {
-        "error" => LevelFilter::ERROR,
-        "warn" => LevelFilter::WARN,
-        "info" => LevelFilter::INFO,
-        "debug" => LevelFilter::DEBUG,
-        "trace" => LevelFilter::TRACE,
-        other => {
-            eprintln!(
-                "{}={other:?} is not a log level (off, error, warn, info, debug, trace): ignored",
-                imagekit_core::config::ENV_LOG
-            );
-            return;
-        }
+    let level = match imagekit_core::config::log_level(value) {
+        Ok(Some(level)) => level,
+        Ok(None) => return,
+        Err(error) => return eprintln!("{error}: ignored"),
     };
     let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false);
     let _ = tracing_subscriber::registry()
@@ -203,11 +190,13 @@ fn start_logging(level: &str) {
 }
 
 #[cfg(not(feature = "logging"))]
-fn start_logging(_level: &str) {
-    eprintln!(
-        "{} is set, but these examples were built without the `logging` feature: nothing is logged",
-        imagekit_core::config::ENV_LOG
-    );
+fn start_logging(value: &str) {
+    if !value.trim().is_empty() && !value.trim().eq_ignore_ascii_case("off") {
+        eprintln!(
+            "{} is set, but these examples were built without the `logging` feature: nothing is logged",
+            imagekit_core::config::ENV_LOG
+        );
+    }
 }
 
 /// The argument on which an example runs as [`ChildEmulator`]'s child instead of itself.

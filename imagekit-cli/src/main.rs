@@ -122,25 +122,15 @@ async fn run(cli: Cli) -> Result<(), Failure> {
 /// the client's events on stderr (requests and answers at `debug`, retries at `info`), the key
 /// redacted by the library. Unset or `off`: nothing.
 fn init_logging() {
-    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::filter::Targets;
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
 
-    let Ok(level) = std::env::var(imagekit_core::config::ENV_LOG) else { return };
-    let level = match level.trim().to_ascii_lowercase().as_str() {
-        "" | "off" => return,
-        "error" => LevelFilter::ERROR,
-        "warn" => LevelFilter::WARN,
-        "info" => LevelFilter::INFO,
-        "debug" => LevelFilter::DEBUG,
-        "trace" => LevelFilter::TRACE,
-        other => {
-            eprintln!(
-                "{}={other:?} is not a log level (off, error, warn, info, debug, trace): ignored",
-                imagekit_core::config::ENV_LOG
-            );
-            return;
-        }
+    let Ok(value) = std::env::var(imagekit_core::config::ENV_LOG) else { return };
+    let level = match imagekit_core::config::log_level(&value) {
+        Ok(Some(level)) => level,
+        Ok(None) => return,
+        Err(error) => return eprintln!("{error}: ignored"),
     };
     let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false);
     let _ = tracing_subscriber::registry()

@@ -56,6 +56,37 @@ pub const ENV_CUSTOM_HEADERS: &str = "IMAGE_KIT_CUSTOM_HEADERS";
 /// subscriber decides what is shown.
 pub const ENV_LOG: &str = "IMAGE_KIT_LOG";
 
+/// The `tracing` level an [`ENV_LOG`] value names, as the official SDKs read it: `off` (or
+/// empty) is `None`, then `error`, `warn`, `info`, `debug`, and `trace` (which adds bodies), in
+/// any case. Anything else is an invalid input naming the variable and the accepted values.
+///
+/// ```
+/// use imagekit_core::config::log_level;
+/// use tracing::level_filters::LevelFilter;
+///
+/// assert_eq!(log_level(" Debug ").unwrap(), Some(LevelFilter::DEBUG));
+/// assert_eq!(log_level("off").unwrap(), None);
+/// assert!(log_level("loud").is_err());
+/// ```
+#[cfg(feature = "tracing")]
+pub fn log_level(value: &str) -> Result<Option<tracing::level_filters::LevelFilter>, crate::error::Error> {
+    use tracing::level_filters::LevelFilter;
+    Ok(Some(match value.trim().to_ascii_lowercase().as_str() {
+        "" | "off" => return Ok(None),
+        "error" => LevelFilter::ERROR,
+        "warn" => LevelFilter::WARN,
+        "info" => LevelFilter::INFO,
+        "debug" => LevelFilter::DEBUG,
+        "trace" => LevelFilter::TRACE,
+        other => {
+            return Err(crate::error::Error::invalid_input(
+                ENV_LOG,
+                format!("{other:?} is not a log level: use off, error, warn, info, debug or trace"),
+            ));
+        }
+    }))
+}
+
 /// `Name: value` lines, as [`ENV_CUSTOM_HEADERS`] holds them; lines without a colon are
 /// skipped, names and values trimmed.
 pub fn parse_header_lines(text: &str) -> Vec<(String, String)> {
