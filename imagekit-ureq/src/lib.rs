@@ -74,7 +74,8 @@ impl BlockingTransport for UreqTransport {
         let (parts, body) = request.into_parts();
         let response = match body {
             RequestBody::Full(bytes) => {
-                let request = http::Request::from_parts(parts, bytes.to_vec());
+                // Borrowed: the body is sent from the bytes the core built, not a copy.
+                let request = http::Request::from_parts(parts, &bytes[..]);
                 self.agent.run(self.agent.configure_request(request).timeout_global(options.timeout).build())
             }
             body @ RequestBody::Stream(_) => {
