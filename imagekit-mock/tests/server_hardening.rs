@@ -142,6 +142,42 @@ fn an_admin_token_is_required_when_set() {
     assert!(matches!(&refused, Error::InvalidInput(e) if e.parameter() == "admin_token"), "{refused}");
 }
 
+/// The router drops empty segments and percent-decodes, so every spelling it sends to the admin
+/// handlers must meet the guard too: from a foreign Host and Origin, with a text body and no
+/// token, each is refused and nothing changes.
+#[test]
+fn non_canonical_admin_paths_meet_the_same_guard() {
+    let emulator = Emulator::new(KEY);
+    emulator.seed_file("/keep.txt", &b"keep"[..]).unwrap();
+    let server = emulator.serve_with("127.0.0.1:0", ServeOptions::new().admin_token("s3cret")).unwrap();
+    let (addr, host) = (server.addr(), local(&server));
+    let foreign = "Origin: http://evil.example\r\n";
+    let text = "Content-Type: text/plain\r\n";
+    let bearer = "Authorization: Bearer s3cret\r\n";
+    for path in ["//__emulator/reset", "/%5F%5Femulator/reset", "/%5f_emulator/reset", "///__emulator//reset"]
+    {
+        let (status, body) = send(addr, "POST", path, "evil.example", foreign, "");
+        assert_eq!(status, 403, "{path} from a foreign host: {body}");
+        let (status, body) = send(addr, "POST", path, &host, "", "");
+        assert_eq!(status, 401, "{path} without the token: {body}");
+    }
+    for path in ["//__emulator/faults", "/%5F%5Femulator/faults"] {
+        let (status, body) = send(addr, "POST", path, &host, &format!("{text}{bearer}"), RULE);
+        assert_eq!(status, 415, "{path} with a text body: {body}");
+    }
+    for path in ["//__emulator/requests", "/%5F%5Femulator/requests"] {
+        let (status, body) = send(addr, "GET", path, "evil.example", "", "");
+        assert_eq!(status, 403, "{path} from a foreign host: {body}");
+    }
+    assert!(emulator.faults().is_empty());
+    assert_eq!(emulator.requests().len(), 0, "refused admin requests are not API requests");
+    let basic = format!("Authorization: {}\r\n", auth_header(KEY));
+    let (status, files) = send(addr, "GET", "/v1/files", &host, &basic, "");
+    assert_eq!((status, files.as_array().map(Vec::len)), (200, Some(1)), "the library is untouched");
+    // The guard passes them when they meet it, so they are admin requests like any other.
+    assert_eq!(send(addr, "POST", "/%5F%5Femulator/reset", &host, bearer, "").0, 204);
+}
+
 #[test]
 fn in_process_admin_requests_are_answered_as_before() {
     let emulator = Emulator::new(KEY);

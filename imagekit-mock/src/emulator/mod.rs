@@ -397,7 +397,8 @@ impl Emulator {
         let (parts, body) = request.into_parts();
         let path = parts.uri.path().to_owned();
         let mut state = self.state();
-        let injected = if faults && !path.starts_with("/__emulator") {
+        let admin = handlers::is_admin_path(&path);
+        let injected = if faults && !admin {
             let mut file_name = FormFileName::new(&parts.headers, &body);
             state.faults.iter_mut().find(|rule| rule.fits(&parts.method, &path, &mut file_name)).map(|rule| {
                 rule.times -= 1;
@@ -414,7 +415,7 @@ impl Emulator {
                 handlers::route(&mut state, &parts.method, &path, parts.uri.query(), &parts.headers, &body)
             }
         };
-        if faults && !path.starts_with("/__emulator") {
+        if faults && !admin {
             if state.requests.len() >= state::REQUEST_LOG_MAX {
                 state.requests.pop_front();
             }

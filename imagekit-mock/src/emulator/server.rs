@@ -317,7 +317,7 @@ async fn answer(
     request: http::Request<hyper::body::Incoming>,
 ) -> http::Response<Bytes> {
     let (parts, body) = request.into_parts();
-    if parts.uri.path().starts_with("/__emulator") {
+    if handlers::is_admin_path(parts.uri.path()) {
         if let Err(refusal) = check_admin(&parts, options) {
             return closing(refusal);
         }

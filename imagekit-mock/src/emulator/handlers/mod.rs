@@ -107,9 +107,9 @@ pub(crate) fn route(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> HttpResponse {
-    let segments: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(percent_decode).collect();
+    let segments = path_segments(path);
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    if segments.first() == Some(&"__emulator") {
+    if segments.first() == Some(&ADMIN_SEGMENT) {
         return admin(state, method, &segments[1..], body);
     }
     let is_upload = matches!(segments.as_slice(), ["api", "v1" | "v2", "files", "upload"]);
@@ -150,6 +150,21 @@ pub(crate) fn route(
             .unwrap_or_else(|| Err(error(StatusCode::NOT_FOUND, "The requested resource does not exist."))),
     };
     result.unwrap_or_else(|answer| answer)
+}
+
+/// The first path segment of the emulator's own endpoints (`/__emulator/...`).
+const ADMIN_SEGMENT: &str = "__emulator";
+
+/// A path as the router reads it: empty segments dropped, each segment percent-decoded.
+fn path_segments(path: &str) -> Vec<String> {
+    path.split('/').filter(|s| !s.is_empty()).map(percent_decode).collect()
+}
+
+/// Whether the router sends `path` to the admin endpoints. The server's guard and the request
+/// log ask this, never the raw path, so `//__emulator` or `/%5F%5Femulator` cannot reach an
+/// admin handler without passing the guard.
+pub(crate) fn is_admin_path(path: &str) -> bool {
+    path.split('/').find(|s| !s.is_empty()).is_some_and(|first| percent_decode(first) == ADMIN_SEGMENT)
 }
 
 fn percent_decode(segment: &str) -> String {
