@@ -1,17 +1,18 @@
-//! Upload-auth, webhook and pHash vectors from `shared/vectors/signatures-misc.json`.
+//! Upload-auth, webhook and pHash vectors from `tests/vectors/signatures-misc.json` (where they
+//! came from is written in the file).
 //!
-//! Read at test time from beside the repository checkout; a missing file fails.
+//! Read at test time; a missing file fails.
 
 use imagekit_core::phash;
 use imagekit_core::url::sign_upload_params;
 use imagekit_core::webhook::{WebhookError, WebhookEvent, WebhookScheme, WebhookVerifier};
 use serde_json::Value;
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/signatures-misc.json");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/signatures-misc.json");
 
 fn load() -> Vec<Value> {
     let text = std::fs::read_to_string(VECTORS).unwrap_or_else(|e| {
-        panic!("cannot read the signature test vectors at {VECTORS}: {e}; shared/ must sit beside the repository checkout")
+        panic!("cannot read the signature test vectors at {VECTORS}: {e}")
     });
     let doc: Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{VECTORS} is not valid JSON: {e}"));

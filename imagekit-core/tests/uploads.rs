@@ -366,13 +366,13 @@ async fn bad_input_is_refused_before_any_byte_is_sent() {
 }
 
 #[test]
-fn authentication_parameters_match_the_shared_vector() {
+fn authentication_parameters_match_the_sdk_vector() {
     let vectors: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/vectors/signatures-misc.json"),
+                .join("tests/vectors/signatures-misc.json"),
         )
-        .expect("the shared vectors beside the repository"),
+        .expect("the signature vectors in tests/vectors"),
     )
     .unwrap();
     let vector = vectors["vectors"].as_array().unwrap().iter().find(|v| v["id"] == "auth-001").unwrap();

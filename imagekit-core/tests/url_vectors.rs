@@ -1,19 +1,19 @@
 //! Every URL vector of the official v7 Node SDK, run through the public entry point.
 //!
-//! The vectors live in `shared/vectors/url-v7.json` beside the repository checkout; they are
-//! read at test time so that updating them needs no code change. A missing file fails.
+//! The vectors live in `tests/vectors/url-v7.json` (where they came from is written in the file);
+//! they are read at test time so that updating them needs no code change. A missing file fails.
 
 use imagekit_core::url::{SrcOptions, Transformation, UrlBuilder, build_transformation_string};
 use serde_json::Value;
 
-const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/url-v7.json");
+const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/url-v7.json");
 
 /// The clock the derived `ik-t` vectors were generated with (Date.now() frozen).
 const FROZEN_NOW: u64 = 1_700_000_000;
 
 fn load() -> Value {
     let text = std::fs::read_to_string(VECTORS).unwrap_or_else(|e| {
-        panic!("cannot read the URL test vectors at {VECTORS}: {e}; shared/ must sit beside the repository checkout")
+        panic!("cannot read the URL test vectors at {VECTORS}: {e}")
     });
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{VECTORS} is not valid JSON: {e}"))
 }

@@ -120,7 +120,7 @@ async fn gets_a_file_versions_details() {
     assert_eq!(version.size, Some(b"first version".len() as f64), "the first upload's size");
 }
 
-/// `v7-119` and `v7-120` of `shared/vectors/url-v7.json`: the official Node SDK's expected
+/// `v7-119` and `v7-120` of `imagekit-core/tests/vectors/url-v7.json`: the official Node SDK's expected
 /// output, so the wasm build signs byte for byte as the SDKs do.
 #[wasm_bindgen_test]
 fn signs_urls_as_the_sdks_do() {
@@ -161,7 +161,7 @@ fn webhook_headers(id: &str, timestamp: &str, signature: &str) -> http::HeaderMa
 
 #[wasm_bindgen_test]
 fn verifies_webhooks_and_refuses_tampered_ones() {
-    // `webhook-std-001` of shared/vectors/signatures-misc.json, accepted by the Node SDK.
+    // `webhook-std-001` of imagekit-core/tests/vectors/signatures-misc.json, accepted by the Node SDK.
     let secret = "whsec_c2VjcmV0Cg==";
     let body = r#"{"id":"id","type":"file.deleted","created_at":"2023-11-14T22:13:20.000Z","data":{"fileId":"598821f949c0a938d57563bd"}}"#;
     let headers = webhook_headers(

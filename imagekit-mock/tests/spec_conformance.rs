@@ -3,8 +3,10 @@
 //! spec's response schema for that status (JSON Schema 2020-12, `$ref`s resolved within the
 //! spec).
 //!
-//! The spec is read from `../shared/imagekit-openapi/v1.0.0.yaml` next to the workspace, or from
-//! the file named by `IMAGEKIT_OPENAPI_SPEC`.
+//! The spec is read from the file named by `IMAGEKIT_OPENAPI_SPEC`. Its licence does not allow a
+//! copy in this repository, so these tests are `#[ignore]`d with that reason; run them with
+//! `IMAGEKIT_OPENAPI_SPEC=path/to/v1.0.0.yaml cargo test -p imagekit-mock --test spec_conformance -- --ignored`.
+//! Run so, a missing spec fails them; they never skip.
 
 mod common;
 
@@ -18,16 +20,15 @@ use http::{Method, StatusCode};
 use imagekit_mock::emulator::{Emulator, UploadForm};
 use serde_json::{Value, json};
 
-const DEFAULT_SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/imagekit-openapi/v1.0.0.yaml");
-
 fn load_spec() -> Value {
-    let path = std::env::var("IMAGEKIT_OPENAPI_SPEC").unwrap_or_else(|_| DEFAULT_SPEC.to_owned());
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+    let Ok(path) = std::env::var("IMAGEKIT_OPENAPI_SPEC") else {
         panic!(
-            "cannot read the ImageKit OpenAPI spec at {path}: {e}. \
-             Put it there or point IMAGEKIT_OPENAPI_SPEC at v1.0.0.yaml."
+            "needs ImageKit's OpenAPI spec: set IMAGEKIT_OPENAPI_SPEC to the path of ImageKit's OpenAPI \
+             document (v1.0.0.yaml)"
         )
-    });
+    };
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read ImageKit's OpenAPI spec at {path} (IMAGEKIT_OPENAPI_SPEC): {e}"));
     let mut spec = serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{path} is not valid YAML: {e}"));
     null_types_as_text(&mut spec);
     spec
@@ -202,6 +203,7 @@ fn jwt(key: &str, payload: &Value) -> String {
 const MISSING_ID: &str = "0123456789abcdef01234567";
 
 #[test]
+#[ignore = "needs ImageKit's OpenAPI spec: set IMAGEKIT_OPENAPI_SPEC"]
 fn every_answer_matches_the_spec() {
     let mut c = Checker::new();
     let (get, post, put, patch, delete) =
@@ -985,6 +987,7 @@ fn every_answer_matches_the_spec() {
 }
 
 #[test]
+#[ignore = "needs ImageKit's OpenAPI spec: set IMAGEKIT_OPENAPI_SPEC"]
 fn the_check_rejects_answers_the_spec_does_not_allow() {
     let mut c = Checker::new();
     let template = "/v1/files/{fileId}/details";
