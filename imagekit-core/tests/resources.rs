@@ -412,7 +412,7 @@ async fn custom_metadata_fields_crud() {
     assert_eq!(sent(&transport).query(), Some("includeDeleted=true&folderPath=%2Fa%20b"));
     assert_eq!(list[0].name, "size");
 
-    transport.expect(Method::PATCH, "/v1/customMetadataFields/cm1").respond(fixtures::ok(field));
+    transport.expect(Method::PATCH, "/v1/customMetadataFields/cm1").respond(fixtures::ok(field.clone()));
     let update = UpdateCustomMetadataField::new()
         .label("T-shirt size")
         .schema(UpdateFieldSchema::new().is_value_required(true));
@@ -434,10 +434,13 @@ async fn custom_metadata_fields_crud() {
     assert_eq!(error.as_api().unwrap().errors().unwrap()["schema.minValue"], "must be a number");
     transport.assert_all_consumed();
 
-    // Refused before anything is sent: an empty update, an empty label, a long description.
+    // An update that changes nothing goes out as `{}`, as the SDKs send it: the API decides.
+    transport.expect(Method::PATCH, "/v1/customMetadataFields/cm1").respond(fixtures::ok(field));
+    c.custom_metadata_fields().update("cm1", UpdateCustomMetadataField::new()).await.unwrap();
+    assert_eq!(transport.requests().last().unwrap().body.as_ref(), b"{}");
+
+    // Refused before anything is sent: an empty label, a long description.
     let sent_before = transport.requests().len();
-    let empty = c.custom_metadata_fields().update("cm1", UpdateCustomMetadataField::new()).await.unwrap_err();
-    assert_eq!(empty.as_invalid_input().map(|i| i.parameter()), Some("update"));
     let unlabelled = UpdateCustomMetadataField::new().label("");
     let error = c.custom_metadata_fields().update("cm1", unlabelled).await.unwrap_err();
     assert_eq!(error.as_invalid_input().map(|i| i.parameter()), Some("label"));

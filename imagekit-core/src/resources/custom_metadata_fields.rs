@@ -122,10 +122,8 @@ fn check_description(description: Option<&String>) -> Result<(), Error> {
     Ok(())
 }
 
+// An update that sets nothing is sent as `{}`, as the SDKs send it: the API decides.
 fn check_update(params: &UpdateCustomMetadataField) -> Result<(), Error> {
-    if params.label.is_none() && params.schema.is_none() && params.description.is_none() {
-        return Err(Error::invalid_input("update", "set a label, a description or a schema"));
-    }
     if let Some(label) = &params.label {
         check_not_empty("label", label)?;
     }
@@ -178,7 +176,7 @@ pub struct UpdateCustomMetadataField {
 }
 
 impl UpdateCustomMetadataField {
-    /// An update that changes nothing yet.
+    /// An update that changes nothing yet: sent as it is, it is `{}`, and the API answers it.
     pub fn new() -> Self {
         Self::default()
     }
