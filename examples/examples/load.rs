@@ -318,7 +318,7 @@ mod measure {
             http.enforce_http(false);
             http.set_connect_timeout(Some(Duration::from_secs(10)));
             http.set_nodelay(true);
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
             let connector = hyper_rustls::HttpsConnectorBuilder::new()
                 .with_provider_and_webpki_roots(provider)?
                 .https_or_http()

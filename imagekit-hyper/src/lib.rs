@@ -13,10 +13,12 @@
 //! streams upload bodies, and [`upload`] has the sources that read files and Tokio readers
 //! without loading them in memory.
 //!
-//! Features: `rustls-ring` (default) or `rustls-aws-lc-rs` choose the crypto provider, which is
-//! always passed to rustls explicitly (so another crate enabling the other provider cannot make
-//! it panic); `webpki-roots` (default) or `native-roots` choose the trusted roots ([TLS
-//! roots](#tls-roots)); `http2` (default) negotiates HTTP/2 with servers that offer it.
+//! Features: `rustls-aws-lc-rs` (default; post-quantum key exchange preferred) or `rustls-ring`
+//! (no post-quantum key exchange, for targets where aws-lc-rs does not build) choose the crypto
+//! provider, which is always passed to rustls explicitly (so another crate enabling the other
+//! provider cannot make it panic); `webpki-roots` (default) or `native-roots` choose the
+//! trusted roots ([TLS roots](#tls-roots)); `http2` (default) negotiates HTTP/2 with servers
+//! that offer it.
 //!
 //! The transport sends to the URL it is given, `http://` included unless
 //! [`HyperTransportBuilder::https_only`]. The client decides: it refuses an `http://` base URL
@@ -94,6 +96,8 @@
 //! expired) fails the call with [`TransportErrorKind::Tls`](imagekit_core::TransportErrorKind::Tls),
 //! whose message says which, with rustls's error as its source; it is not retried.
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their feature badges.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(not(any(feature = "rustls-ring", feature = "rustls-aws-lc-rs")))]
 compile_error!("imagekit-hyper needs a crypto provider: enable `rustls-ring` or `rustls-aws-lc-rs`");

@@ -10,7 +10,10 @@ use rustls::{CertificateError, ClientConfig, RootCertStore};
 pub(crate) fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
     #[cfg(feature = "rustls-aws-lc-rs")]
     return Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    // Chosen only when asked for: ring has no post-quantum key exchange, which is why rustls
+    // deprecates its provider; the deprecation is the reason `rustls-aws-lc-rs` is the default.
     #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
+    #[allow(deprecated)]
     return Arc::new(rustls::crypto::ring::default_provider());
 }
 
