@@ -34,7 +34,6 @@ fn run() -> Result<(), Error> {
         let client = imagekit_ureq::builder()
             .private_key(imagekit_examples::OFFLINE_KEY)
             .base_url(&base_url)
-            .upload_base_url(&base_url)
             .build()?;
         (client, file_id.unwrap_or(seeded), Some(server))
     };

@@ -64,7 +64,6 @@ async fn tour(over_http: bool) -> Result<(), Error> {
         let client = imagekit_hyper::builder()?
             .private_key(TOUR_KEY)
             .base_url(server.base_url())
-            .upload_base_url(server.base_url())
             .build()?;
         run(&client).await
     } else {

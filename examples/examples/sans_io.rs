@@ -38,7 +38,6 @@ fn run() -> Result<(), Error> {
         let config = Config::builder()
             .private_key(imagekit_examples::OFFLINE_KEY)
             .base_url(&base_url)
-            .upload_base_url(&base_url)
             .build()?;
         (config, file_id.unwrap_or(seeded), Some(server))
     };

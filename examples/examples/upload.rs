@@ -46,7 +46,6 @@ async fn run() -> Result<(), Error> {
         let client: Client = imagekit_hyper::builder()?
             .private_key(imagekit_examples::OFFLINE_KEY)
             .base_url(server.base_url())
-            .upload_base_url(server.base_url())
             .build()?;
         _server = Some(server);
         let own_source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/upload.rs");

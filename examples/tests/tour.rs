@@ -16,7 +16,6 @@ async fn the_tour_is_the_same_in_process_and_over_http() {
         .unwrap()
         .private_key(TOUR_KEY)
         .base_url(server.base_url())
-        .upload_base_url(server.base_url())
         .build()
         .unwrap();
     let remote = run(&over_http).await.unwrap();

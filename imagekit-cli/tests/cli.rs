@@ -41,13 +41,11 @@ fn bare() -> Command {
     command
 }
 
-/// The binary pointed at `server` with its key, as `imagekit emulator`'s exports do.
+/// The binary pointed at `server` with its key, as `imagekit emulator`'s exports do: one base
+/// URL, which uploads follow.
 fn imagekit(server: &ServerHandle) -> Command {
     let mut command = bare();
-    command
-        .env("IMAGEKIT_PRIVATE_KEY", KEY)
-        .env("IMAGEKIT_BASE_URL", server.base_url())
-        .env("IMAGEKIT_UPLOAD_BASE_URL", server.base_url());
+    command.env("IMAGEKIT_PRIVATE_KEY", KEY).env("IMAGEKIT_BASE_URL", server.base_url());
     command
 }
 
@@ -419,18 +417,14 @@ fn the_emulator_command_serves_until_killed() {
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     assert_eq!(
         exports.trim(),
-        format!("export IMAGEKIT_BASE_URL={url} IMAGEKIT_UPLOAD_BASE_URL={url} IMAGEKIT_PRIVATE_KEY={KEY}")
+        format!("export IMAGEKIT_BASE_URL={url} IMAGEKIT_PRIVATE_KEY={KEY}")
     );
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("hello.txt"), "hello").unwrap();
+    // `--base-url` alone: uploads go there too, never to upload.imagekit.io.
     let run = |args: &[&str]| {
         let mut command = bare();
-        command
-            .env("IMAGEKIT_PRIVATE_KEY", KEY)
-            .arg("--base-url")
-            .arg(&url)
-            .arg("--upload-base-url")
-            .arg(&url);
+        command.env("IMAGEKIT_PRIVATE_KEY", KEY).arg("--base-url").arg(&url);
         command.args(args).output().unwrap()
     };
     let uploaded = run(&["upload", dir.path().join("hello.txt").to_str().unwrap(), "--folder", "/e"]);

@@ -14,7 +14,7 @@ use std::time::Duration;
 use crate::client::{CallDefaults, Client, Inner as ClientInner};
 use crate::config::{
     Config, ConfigFields, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_IDLE_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT, ENV_BASE_URL,
-    ENV_CUSTOM_HEADERS, ENV_PRIVATE_KEY, ENV_SDK_BASE_URL, ENV_UPLOAD_BASE_URL, ENV_WEBHOOK_SECRET,
+    ENV_ALLOW_INSECURE_HTTP, ENV_CUSTOM_HEADERS, ENV_PRIVATE_KEY, ENV_SDK_BASE_URL, ENV_UPLOAD_BASE_URL, ENV_WEBHOOK_SECRET,
     parse_header_lines,
 };
 use crate::error::Error;
@@ -109,7 +109,8 @@ impl<K> Builder<K> {
     /// | --- | --- |
     /// | private key | `IMAGEKIT_PRIVATE_KEY` |
     /// | API base URL | `IMAGEKIT_BASE_URL`, then `IMAGE_KIT_BASE_URL` |
-    /// | upload base URL | `IMAGEKIT_UPLOAD_BASE_URL`; else the API base URL when it came from `IMAGE_KIT_BASE_URL` (as the SDKs do) |
+    /// | upload base URL | `IMAGEKIT_UPLOAD_BASE_URL`; else the API base URL, when one is set (see [`Builder::upload_base_url`]) |
+    /// | cleartext `http://` beyond loopback | `IMAGEKIT_ALLOW_INSECURE_HTTP=1` (see [`Builder::allow_insecure_http`]) |
     /// | webhook secret | `IMAGEKIT_WEBHOOK_SECRET` |
     /// | default headers | `IMAGE_KIT_CUSTOM_HEADERS`, one `Name: value` per line |
     ///
@@ -125,11 +126,13 @@ impl<K> Builder<K> {
         let mut builder = Self::default();
         builder.config.private_key = var(ENV_PRIVATE_KEY);
         let sdk_base = var(ENV_SDK_BASE_URL);
-        builder.config.base_url = var(ENV_BASE_URL).or_else(|| sdk_base.clone());
-        builder.config.upload_base_url = var(ENV_UPLOAD_BASE_URL).or_else(|| match var(ENV_BASE_URL) {
-            Some(_) => None,
-            None => sdk_base,
-        });
+        builder.config.base_url = var(ENV_BASE_URL).or(sdk_base);
+        builder.config.upload_base_url = var(ENV_UPLOAD_BASE_URL);
+        match var(ENV_ALLOW_INSECURE_HTTP).as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("0" | "false") => {}
+            Some("1" | "true") => builder.config.allow_insecure_http = true,
+            Some(other) => builder.config.invalid_env = Some((ENV_ALLOW_INSECURE_HTTP, other.to_owned())),
+        }
         builder.config.webhook_secret = var(ENV_WEBHOOK_SECRET);
         if let Some(lines) = var(ENV_CUSTOM_HEADERS) {
             builder.config.default_headers = parse_header_lines(&lines);
@@ -154,8 +157,12 @@ impl<K> Builder<K> {
         self
     }
 
-    /// The upload base URL, `https://upload.imagekit.io` by default; checked as
-    /// [`Builder::base_url`] is.
+    /// The upload base URL; checked as [`Builder::base_url`] is.
+    ///
+    /// Unless it is set, uploads go to the API base URL when that was changed from ImageKit's
+    /// own (`https://api.imagekit.io`), as in the official SDKs: one base URL moves everything,
+    /// so a client pointed at an emulator or a proxy never uploads to production. Otherwise they
+    /// go to `https://upload.imagekit.io`.
     pub fn upload_base_url(mut self, url: impl Into<String>) -> Self {
         self.config.upload_base_url = Some(url.into());
         self
@@ -163,6 +170,8 @@ impl<K> Builder<K> {
 
     /// Allows `http://` base URLs to hosts that are not loopback, which sends the private key
     /// in cleartext: only for a trusted network, e.g. a test server on another container.
+    /// [`Builder::from_env`] reads it from `IMAGEKIT_ALLOW_INSECURE_HTTP` (`1` or `true`). With
+    /// the `tracing` feature, each such URL is logged at `warn` when the client is built.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.config.allow_insecure_http = allow;
         self

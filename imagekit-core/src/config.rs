@@ -40,11 +40,14 @@ pub const ENV_PRIVATE_KEY: &str = "IMAGEKIT_PRIVATE_KEY";
 /// Environment variable overriding the API base URL.
 pub const ENV_BASE_URL: &str = "IMAGEKIT_BASE_URL";
 /// The official SDKs' environment variable for the API base URL; [`ENV_BASE_URL`] wins when
-/// both are set. As in the SDKs, uploads then go to the same base URL, unless
-/// [`ENV_UPLOAD_BASE_URL`] says otherwise.
+/// both are set.
 pub const ENV_SDK_BASE_URL: &str = "IMAGE_KIT_BASE_URL";
 /// Environment variable overriding the upload base URL.
 pub const ENV_UPLOAD_BASE_URL: &str = "IMAGEKIT_UPLOAD_BASE_URL";
+/// Environment variable that allows `http://` base URLs to hosts that are not loopback (`1` or
+/// `true`), as [`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http)
+/// does: for an emulator on a container network. The private key then travels in cleartext.
+pub const ENV_ALLOW_INSECURE_HTTP: &str = "IMAGEKIT_ALLOW_INSECURE_HTTP";
 /// Environment variable holding the webhook secret (`whsec_...`), as the official SDKs read it.
 pub const ENV_WEBHOOK_SECRET: &str = "IMAGEKIT_WEBHOOK_SECRET";
 /// Environment variable of headers sent with every request, as the official SDKs read it: one
@@ -130,6 +133,8 @@ pub(crate) struct ConfigFields {
     pub(crate) random: Option<Arc<dyn Random>>,
     pub(crate) webhook_secret: Option<String>,
     pub(crate) allow_insecure_http: bool,
+    /// An environment variable whose value could not be read, reported by `build`.
+    pub(crate) invalid_env: Option<(&'static str, String)>,
 }
 
 impl fmt::Debug for ConfigFields {
@@ -153,6 +158,12 @@ impl fmt::Debug for ConfigFields {
 impl ConfigFields {
     /// Checks every value and builds the configuration.
     pub(crate) fn build(self) -> Result<Config, Error> {
+        if let Some((name, value)) = &self.invalid_env {
+            return Err(Error::invalid_input(
+                *name,
+                format!("must be 1, true, 0 or false (got {value:?})"),
+            ));
+        }
         let private_key = self.private_key.clone().ok_or_else(|| {
             Error::invalid_input(
                 "private_key",
@@ -164,11 +175,21 @@ impl ConfigFields {
         let allow_http = self.allow_insecure_http;
         let api_base =
             base_url("base_url", self.base_url.as_deref().unwrap_or(DEFAULT_API_BASE_URL), allow_http)?;
-        let upload_base = base_url(
-            "upload_base_url",
-            self.upload_base_url.as_deref().unwrap_or(DEFAULT_UPLOAD_BASE_URL),
-            allow_http,
-        )?;
+        // One base URL moves everything, as in the official SDKs: an API base URL other than
+        // ImageKit's own also serves uploads, unless an upload base URL is given.
+        let upload_base = match &self.upload_base_url {
+            Some(url) => base_url("upload_base_url", url, allow_http)?,
+            None if api_base != DEFAULT_API_BASE_URL => api_base.clone(),
+            None => DEFAULT_UPLOAD_BASE_URL.to_owned(),
+        };
+        if allow_http {
+            let upload = (upload_base != api_base).then_some(&upload_base);
+            for url in std::iter::once(&api_base).chain(upload) {
+                if cleartext_beyond_loopback(url) {
+                    crate::telemetry::insecure_http(url);
+                }
+            }
+        }
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
             let (name, value) = extra_header(name, value)?;
@@ -375,12 +396,20 @@ pub(crate) fn base_url(setting: &'static str, url: &str, allow_http: bool) -> Re
         Some("http") => {
             return Err(invalid(
                 "is plain http:// to a host that is not loopback, which would send the private key in \
-                 cleartext: use https://, or allow it with allow_insecure_http(true)",
+                 cleartext: use https://, or allow it with allow_insecure_http(true) \
+                 (IMAGEKIT_ALLOW_INSECURE_HTTP=1 for a builder made from the environment)",
             ));
         }
         _ => return Err(invalid("must start with http:// or https://")),
     }
     Ok(trimmed.to_owned())
+}
+
+/// Whether a checked base URL is `http://` to a host that is not loopback.
+fn cleartext_beyond_loopback(url: &str) -> bool {
+    url.parse::<http::Uri>().is_ok_and(|uri| {
+        uri.scheme_str() == Some("http") && uri.host().is_some_and(|host| !is_loopback(host))
+    })
 }
 
 /// `localhost`, `127.0.0.0/8` and `::1`: hosts whose traffic never leaves the machine.

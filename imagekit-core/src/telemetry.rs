@@ -170,6 +170,18 @@ pub(crate) fn retrying(
     }
 }
 
+/// Warns that a base URL sends the private key in cleartext, as allowed.
+pub(crate) fn insecure_http(url: &str) {
+    let _ = url;
+    #[cfg(feature = "tracing")]
+    tracing::warn!(
+        target: "imagekit",
+        url,
+        "cleartext http:// to a host that is not loopback is allowed (allow_insecure_http or \
+         IMAGEKIT_ALLOW_INSECURE_HTTP): the private key travels unencrypted"
+    );
+}
+
 #[cfg(feature = "tracing")]
 fn request_id(response: &HttpResponse) -> Option<&str> {
     let headers = response.headers();

@@ -103,7 +103,7 @@ fn the_sdks_environment_names_are_read_with_a_documented_precedence() {
     .unwrap();
     assert_eq!(sdk.base_url(), "http://127.0.0.1:4010");
     assert_eq!(sdk.upload_base_url(), "http://127.0.0.1:4010");
-    // This crate's name wins, and leaves uploads at their default.
+    // This crate's name wins, and uploads follow it too.
     let both = ClientBuilder::from_vars(env(&[
         ("IMAGEKIT_PRIVATE_KEY", "k"),
         ("IMAGEKIT_BASE_URL", "http://127.0.0.1:1"),
@@ -113,7 +113,7 @@ fn the_sdks_environment_names_are_read_with_a_documented_precedence() {
     .build()
     .unwrap();
     assert_eq!(both.base_url(), "http://127.0.0.1:1");
-    assert_eq!(both.upload_base_url(), "https://upload.imagekit.io");
+    assert_eq!(both.upload_base_url(), "http://127.0.0.1:1");
     // Custom headers, one per line, trimmed; a line without a colon is skipped.
     let headers = ClientBuilder::from_vars(env(&[
         ("IMAGEKIT_PRIVATE_KEY", "k"),

@@ -68,7 +68,7 @@ impl Subscriber for Capture {
     fn event(&self, event: &Event<'_>) {
         let mut fields = Vec::new();
         event.record(&mut Fields(&mut fields));
-        self.spans.lock().unwrap().push(("event".to_owned(), fields));
+        self.spans.lock().unwrap().push((format!("event {}", event.metadata().level()), fields));
     }
     fn enter(&self, _: &Id) {}
     fn exit(&self, _: &Id) {}
@@ -93,4 +93,24 @@ async fn one_span_per_call_with_its_outcome_and_no_secret() {
     assert_eq!(last("status").as_deref(), Some("200"));
     assert_eq!(last("request_id").as_deref(), Some(fixtures::REQUEST_ID));
     assert_clean("spans", format!("{spans:?}"));
+}
+
+/// A client allowed to send the key in cleartext says so at `warn` when it is built.
+#[test]
+fn allowed_cleartext_is_a_warning() {
+    let capture = Capture::default();
+    tracing::subscriber::with_default(capture.clone(), || {
+        for url in ["http://127.0.0.1:4010", "http://emulator:4010"] {
+            let builder = Client::builder().private_key(KEY).base_url(url).allow_insecure_http(true);
+            builder.transport(ScriptedTransport::new()).build().unwrap();
+        }
+    });
+    let spans = capture.spans.lock().unwrap().clone();
+    let warnings: Vec<_> = spans.iter().filter(|(name, _)| name == "event WARN").collect();
+    // One for the base URL uploads share; none for loopback.
+    assert_eq!(warnings.len(), 1, "{spans:?}");
+    let fields = &warnings[0].1;
+    assert!(fields.iter().any(|(n, v)| n == "url" && v == "http://emulator:4010"), "{fields:?}");
+    assert!(fields.iter().any(|(n, v)| n == "message" && v.contains("cleartext")), "{fields:?}");
+    assert_clean("the warning", format!("{spans:?}"));
 }

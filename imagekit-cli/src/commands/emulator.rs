@@ -7,7 +7,8 @@ use crate::failure::Failure;
 use crate::output;
 
 /// Serves until Ctrl-C (exit 0). The first line of standard output is the base URL; the next
-/// ones are the exports that point this tool (and the SDKs) at it. The key printed is the
+/// ones are the exports that point this tool (and the SDKs) at it: one base URL, which uploads
+/// follow. The key printed is the
 /// emulator's own test key, never the account's.
 pub(crate) async fn run(args: &EmulatorArgs, json: bool) -> Result<(), Failure> {
     let mut emulator = Emulator::new(args.private_key.as_str());
@@ -23,7 +24,7 @@ pub(crate) async fn run(args: &EmulatorArgs, json: bool) -> Result<(), Failure> 
     } else {
         output::line(&url)?;
         output::line(format!(
-            "export IMAGEKIT_BASE_URL={url} IMAGEKIT_UPLOAD_BASE_URL={url} IMAGEKIT_PRIVATE_KEY={}",
+            "export IMAGEKIT_BASE_URL={url} IMAGEKIT_PRIVATE_KEY={}",
             args.private_key
         ))?;
         eprintln!("the in-memory ImageKit is serving on {url}; Ctrl-C stops it (and forgets everything)");

@@ -207,7 +207,7 @@ impl Emulator {
     /// let emulator = Emulator::new("private_test");
     /// let server = emulator.serve_on_free_port().unwrap();
     /// assert!(server.base_url().starts_with("http://127.0.0.1:"));
-    /// // Client::builder().base_url(server.base_url()).upload_base_url(server.base_url())...
+    /// // Client::builder().base_url(server.base_url())... (uploads follow the base URL)
     /// server.shutdown();
     /// ```
     pub fn serve(&self, addr: impl ToSocketAddrs) -> Result<ServerHandle, Error> {
