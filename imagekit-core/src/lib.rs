@@ -1,9 +1,45 @@
 //! The sans-IO core of the ImageKit.io API client.
 //!
+//! # Quickstart
+//!
+//! Add a ready transport beside this crate, [`imagekit-hyper`](https://docs.rs/imagekit-hyper)
+//! for async programs on Tokio:
+//!
+//! ```toml
+//! [dependencies]
+//! imagekit-core = "0.1"
+//! imagekit-hyper = "0.1"
+//! tokio = { version = "1", features = ["rt-multi-thread", "macros"] }
+//! ```
+//!
+//! ```ignore
+//! #[tokio::main]
+//! async fn main() -> Result<(), imagekit_core::Error> {
+//!     // IMAGEKIT_PRIVATE_KEY, and IMAGEKIT_BASE_URL when set.
+//!     let client = imagekit_hyper::from_env()?;
+//!     for version in client.files().versions().list("file_id").await? {
+//!         println!("{:?} {:?}", version.version_id(), version.version_name());
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The other ready transports: [`imagekit-ureq`](https://docs.rs/imagekit-ureq) for synchronous
+//! programs (a [`BlockingClient`], no async runtime) and
+//! [`imagekit-fetch`](https://docs.rs/imagekit-fetch) for JavaScript hosts on wasm32 (browsers,
+//! Node, Deno, Workers). For your tests, [`imagekit-mock`](https://docs.rs/imagekit-mock) has a
+//! scripted transport, a mockall mock and an in-memory ImageKit emulator. Any other HTTP stack
+//! fits behind [`HttpTransport`], one method (see [`transport`]).
+//!
+//! Where to look next: the calls are under [`Client`] (`files()`, `assets()`, `folders()`, ...,
+//! one module per resource in [`resources`]), uploads in [`upload`], delivery URLs and signing
+//! in [`url`], webhook checks in [`webhook`], errors in [`Error`].
+//!
+//! # How it is built
+//!
 //! `imagekit-core` decides what to send and how to read the answer; a transport only moves
 //! bytes. It has no async runtime and no HTTP stack of its own, so it builds for
-//! `wasm32-unknown-unknown` and works over any HTTP client you bring. For a ready transport use
-//! `imagekit-hyper` (async) or `imagekit-ureq` (blocking); for unit tests use `imagekit-mock`.
+//! `wasm32-unknown-unknown` and works over any HTTP client you bring.
 //!
 //! The layers, top down:
 //!
@@ -46,9 +82,16 @@
 //! # }
 //! ```
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their feature badges.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // On wasm32 what the client shares is not `Send` (see `runtime::MaybeSend`), yet the same `Arc`
 // serves both targets: there is one thread, so the lint's concern does not arise.
 #![cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
+
+// The crate README (its crates.io page) is a doctest, so its example keeps compiling.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 mod attempt;
 #[cfg(not(target_arch = "wasm32"))]

@@ -70,6 +70,53 @@ pub type HttpResponse = http::Response<Bytes>;
 ///     .unwrap();
 /// # let _ = client;
 /// ```
+///
+/// An implementation written with `#[async_trait]` does **not** satisfy this trait: the
+/// attribute rewrites the method with lifetime parameters the trait's method does not have,
+/// and rustc refuses it (E0195).
+///
+/// ```compile_fail,E0195
+/// use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestOptions};
+/// use imagekit_core::TransportError;
+///
+/// #[derive(Debug)]
+/// struct Canned;
+///
+/// #[async_trait::async_trait]
+/// impl HttpTransport for Canned {
+///     async fn send(&self, _: HttpRequest, _: RequestOptions) -> Result<HttpResponse, TransportError> {
+///         Ok(http::Response::new(bytes::Bytes::new()))
+///     }
+/// }
+/// ```
+///
+/// Drop the attribute and the same `async fn` compiles. A stack that already hands out boxed
+/// futures (as `async-trait` code does) forwards them from a plain method:
+///
+/// ```
+/// use std::future::Future;
+/// use std::pin::Pin;
+/// use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestOptions};
+/// use imagekit_core::TransportError;
+///
+/// type Sent<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+///
+/// /// An existing client whose `send` returns a boxed future.
+/// #[derive(Debug)]
+/// struct Legacy;
+/// impl Legacy {
+///     fn send(&self, _: HttpRequest) -> Sent<'_> {
+///         Box::pin(async { Ok(http::Response::new(bytes::Bytes::from_static(b"[]"))) })
+///     }
+/// }
+///
+/// impl HttpTransport for Legacy {
+///     fn send(&self, request: HttpRequest, _: RequestOptions) -> impl Future<Output = Result<HttpResponse, TransportError>> + Send {
+///         Legacy::send(self, request)
+///     }
+/// }
+/// # let _ = imagekit_core::Client::builder().private_key("k").transport(Legacy).build().unwrap();
+/// ```
 pub trait HttpTransport: MaybeSend + MaybeSync + fmt::Debug {
     /// Sends one request with its per-request options; an error status is `Ok`.
     fn send(

@@ -52,6 +52,13 @@
 //! # }
 //! ```
 #![warn(missing_docs)]
+// docs.rs builds with `--cfg docsrs` on nightly: feature-gated items get their feature badges.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+// The crate README (its crates.io page) is a doctest, so its example keeps compiling.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 pub mod emulator;
 pub mod fixtures;

@@ -19,6 +19,11 @@
 //! [`UreqTransport::with_agent`] an agent configured otherwise to change that.
 #![warn(missing_docs)]
 
+// The crate README (its crates.io page) is a doctest, so its example keeps compiling.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub mod upload;
 
 use std::fmt;
