@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestOptions};
 use imagekit_core::{ClientBuilder, Error, TransportError};
+use imagekit_mock::emulator::{Emulator, ServerHandle};
 
 // ---- the adapter: about twenty lines ----------------------------------------------------
 #[derive(Debug, Clone)]
@@ -46,8 +47,13 @@ impl HttpTransport for UreqTransport {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    imagekit_examples::init_logging();
-    imagekit_examples::exit_code(run().await)
+    init_logging();
+    if let Err(error) = run().await {
+        // The error, then each of its causes.
+        eprintln!("error: {}", error.report());
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 async fn run() -> Result<(), Error> {
@@ -61,15 +67,10 @@ async fn run() -> Result<(), Error> {
     let builder = if online {
         ClientBuilder::from_env()
     } else {
-        let (emulator, file_id) = imagekit_examples::offline_emulator()?;
-        let server = emulator.serve_on_free_port()?;
-        println!(
-            "offline: IMAGEKIT_PRIVATE_KEY is not set, calling the ImageKit emulator on {}",
-            server.base_url()
-        );
+        let (server, file_id) = offline_server()?;
+        let builder = ClientBuilder::default().private_key(OFFLINE_KEY).base_url(server.base_url());
         offline = Some((server, file_id));
-        let base_url = offline.as_ref().map(|(server, _)| server.base_url().to_owned()).unwrap_or_default();
-        ClientBuilder::default().private_key(imagekit_examples::OFFLINE_KEY).base_url(base_url)
+        builder
     };
     let client = builder.transport(UreqTransport(agent)).build()?;
     let file_id = match (std::env::args().nth(1), &offline) {
@@ -84,4 +85,47 @@ async fn run() -> Result<(), Error> {
         println!("  {} {}", info.id.unwrap_or_default(), info.name.unwrap_or_default());
     }
     Ok(())
+}
+
+/// Shows the client's log events on stderr at the level `IMAGE_KIT_LOG` names, as the official
+/// SDKs read it: `debug` for each request and answer (the key redacted), `info` for retries.
+/// Unset or `off`, nothing is shown; an unknown level is reported and ignored.
+fn init_logging() {
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+
+    let Ok(value) = std::env::var(imagekit_core::config::ENV_LOG) else { return };
+    let level = match imagekit_core::config::log_level(&value) {
+        Ok(Some(level)) => level,
+        Ok(None) => return,
+        Err(error) => return eprintln!("{error}: ignored"),
+    };
+    // The client's events only (target `imagekit`), not those of the HTTP stack beneath it.
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false))
+        .with(Targets::new().with_target("imagekit", level))
+        .init();
+}
+
+// ---- Offline: the built-in ImageKit emulator's HTTP server, with a small library ------------
+
+/// The emulator's private key; not a real key.
+const OFFLINE_KEY: &str = "private_offline_example_key=";
+
+/// Serves, on a free port of 127.0.0.1, an emulator holding 23 catalog files and
+/// `/catalog/shoes/red-sneaker.jpg` in two versions. Returns the server, which stops when
+/// dropped, and that file's id.
+fn offline_server() -> Result<(ServerHandle, String), Error> {
+    let emulator = Emulator::new(OFFLINE_KEY);
+    for n in 0..23 {
+        emulator.seed_file(&format!("/catalog/product-{n:03}.jpg"), vec![b'x'; 1000 + n * 10])?;
+    }
+    let file_id = emulator.seed_file("/catalog/shoes/red-sneaker.jpg", "first version")?;
+    emulator.seed_file("/catalog/shoes/red-sneaker.jpg", "second version")?;
+    let server = emulator.serve_on_free_port()?;
+    println!(
+        "offline: IMAGEKIT_PRIVATE_KEY is not set, calling the ImageKit emulator on {}",
+        server.base_url()
+    );
+    Ok((server, file_id))
 }

@@ -15,14 +15,20 @@ use futures_util::StreamExt;
 use imagekit_core::models::{Asset, AssetSort};
 use imagekit_core::resources::assets::ListAssets;
 use imagekit_core::{Client, Error};
+use imagekit_mock::emulator::Emulator;
 
 /// Page size of the walk through every match: small, to show the pages being fetched.
 const PAGE: u32 = 4;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    imagekit_examples::init_logging();
-    imagekit_examples::exit_code(run().await)
+    init_logging();
+    if let Err(error) = run().await {
+        // The error, then each of its causes.
+        eprintln!("error: {}", error.report());
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 async fn run() -> Result<(), Error> {
@@ -36,7 +42,7 @@ async fn run() -> Result<(), Error> {
         println!(
             "offline: IMAGEKIT_PRIVATE_KEY is not set, listing the built-in ImageKit emulator's library"
         );
-        imagekit_examples::offline_client()?
+        offline_client()?
     };
 
     // One page: `GET /v1/files?sort=ASC_NAME&limit=5`.
@@ -81,4 +87,39 @@ fn describe(asset: &Asset) -> String {
         Asset::Folder(folder) => format!("folder {}", folder.folder_path.as_deref().unwrap_or("?")),
         other => format!("other  {other:?}"),
     }
+}
+
+/// Shows the client's log events on stderr at the level `IMAGE_KIT_LOG` names, as the official
+/// SDKs read it: `debug` for each request and answer (the key redacted), `info` for retries.
+/// Unset or `off`, nothing is shown; an unknown level is reported and ignored.
+fn init_logging() {
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+
+    let Ok(value) = std::env::var(imagekit_core::config::ENV_LOG) else { return };
+    let level = match imagekit_core::config::log_level(&value) {
+        Ok(Some(level)) => level,
+        Ok(None) => return,
+        Err(error) => return eprintln!("{error}: ignored"),
+    };
+    // The client's events only (target `imagekit`), not those of the HTTP stack beneath it.
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false))
+        .with(Targets::new().with_target("imagekit", level))
+        .init();
+}
+
+// ---- Offline: the built-in ImageKit emulator, with a small catalog --------------------------
+
+/// The emulator's private key; not a real key.
+const OFFLINE_KEY: &str = "private_offline_example_key=";
+
+/// A client whose transport is an emulator holding `/catalog/product-000.jpg` to
+/// `/catalog/product-022.jpg`, of 1000 bytes and 10 more for each.
+fn offline_client() -> Result<Client, Error> {
+    let emulator = Emulator::new(OFFLINE_KEY);
+    for n in 0..23 {
+        emulator.seed_file(&format!("/catalog/product-{n:03}.jpg"), vec![b'x'; 1000 + n * 10])?;
+    }
+    Client::builder().private_key(OFFLINE_KEY).transport(emulator).build()
 }

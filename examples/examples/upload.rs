@@ -5,9 +5,10 @@
 //! ```
 //!
 //! Without `IMAGEKIT_PRIVATE_KEY` it runs offline: it starts the ImageKit emulator's server on
-//! 127.0.0.1 and uploads PATH (this example's own source when PATH is left out) to it. With the key set it uploads PATH to ImageKit (or `IMAGEKIT_UPLOAD_BASE_URL`) into the
-//! folder `/imagekit-rs-examples`. The first line says which; on failure it prints the error and
-//! exits with status 1.
+//! 127.0.0.1 and uploads PATH (this example's own source when PATH is left out) to it. With the
+//! key set it uploads PATH to ImageKit (or `IMAGEKIT_UPLOAD_BASE_URL`) into the folder
+//! `/imagekit-rs-examples`. The first line says which; on failure it prints the error and exits
+//! with status 1.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,41 +16,34 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use imagekit_core::models::UploadOutcome;
-use imagekit_core::{Client, Error, TransportError};
+use imagekit_core::{Client, Error};
+use imagekit_mock::emulator::{Emulator, ServerHandle};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    imagekit_examples::init_logging();
-    imagekit_examples::exit_code(run().await)
+    init_logging();
+    if let Err(error) = run().await {
+        // The error, then each of its causes.
+        eprintln!("error: {}", error.report());
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 async fn run() -> Result<(), Error> {
     let path = std::env::args_os().nth(1).map(PathBuf::from);
     let online = std::env::var_os(imagekit_core::config::ENV_PRIVATE_KEY).is_some_and(|k| !k.is_empty());
-    // Offline: the emulator and its server, alive until the end.
-    let (mut emulator, mut _server) = (None, None);
-    let (client, path) = if online {
+    // Offline: the emulator's server, alive until the end.
+    let (client, path, _server) = if online {
         let client = imagekit_hyper::from_env()?;
         println!("online: uploading to {}", client.upload_base_url());
         let path = path
             .ok_or_else(|| Error::invalid_input("PATH", "is required against the real API: upload PATH"))?;
-        (client, path)
+        (client, path, None)
     } else {
-        let server = emulator
-            .insert(imagekit_mock::emulator::Emulator::new(imagekit_examples::OFFLINE_KEY))
-            .serve_on_free_port()
-            .map_err(TransportError::io)?;
-        println!(
-            "offline: IMAGEKIT_PRIVATE_KEY is not set, uploading to the ImageKit emulator on {}",
-            server.base_url()
-        );
-        let client: Client = imagekit_hyper::builder()?
-            .private_key(imagekit_examples::OFFLINE_KEY)
-            .base_url(server.base_url())
-            .build()?;
-        _server = Some(server);
+        let (client, server) = offline_client()?;
         let own_source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/upload.rs");
-        (client, path.unwrap_or(own_source))
+        (client, path.unwrap_or(own_source), Some(server))
     };
 
     let file_name = path
@@ -88,4 +82,41 @@ async fn run() -> Result<(), Error> {
         _ => println!("finished with an outcome this example does not know"),
     }
     Ok(())
+}
+
+/// Shows the client's log events on stderr at the level `IMAGE_KIT_LOG` names, as the official
+/// SDKs read it: `debug` for each request and answer (the key redacted), `info` for retries.
+/// Unset or `off`, nothing is shown; an unknown level is reported and ignored.
+fn init_logging() {
+    use tracing_subscriber::filter::Targets;
+    use tracing_subscriber::prelude::*;
+
+    let Ok(value) = std::env::var(imagekit_core::config::ENV_LOG) else { return };
+    let level = match imagekit_core::config::log_level(&value) {
+        Ok(Some(level)) => level,
+        Ok(None) => return,
+        Err(error) => return eprintln!("{error}: ignored"),
+    };
+    // The client's events only (target `imagekit`), not those of the HTTP stack beneath it.
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false))
+        .with(Targets::new().with_target("imagekit", level))
+        .init();
+}
+
+// ---- Offline: the built-in ImageKit emulator's HTTP server ----------------------------------
+
+/// The emulator's private key; not a real key.
+const OFFLINE_KEY: &str = "private_offline_example_key=";
+
+/// A client for an empty emulator served on a free port of 127.0.0.1, and its server, which
+/// stops when dropped.
+fn offline_client() -> Result<(Client, ServerHandle), Error> {
+    let server = Emulator::new(OFFLINE_KEY).serve_on_free_port()?;
+    println!(
+        "offline: IMAGEKIT_PRIVATE_KEY is not set, uploading to the ImageKit emulator on {}",
+        server.base_url()
+    );
+    let client = imagekit_hyper::builder()?.private_key(OFFLINE_KEY).base_url(server.base_url()).build()?;
+    Ok((client, server))
 }

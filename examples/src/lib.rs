@@ -1,55 +1,16 @@
-//! Shared pieces of the example programs.
+//! What the measurement programs share (the upload sink of `upload_rss`), and the README's code
+//! blocks as doctests.
 //!
-//! Offline, the examples talk to the in-memory ImageKit emulator of `imagekit-mock`
-//! ([`offline_emulator`]), in process or over its HTTP server, so every example runs without a
-//! network or an account.
-
-pub mod tour;
+//! The README's examples (`file_versions`, `list_assets`, `upload`, `blocking`, `sans_io`,
+//! `byo_transport`) use nothing from here: each stands alone, so it can be copied into a
+//! project that depends on the published crates.
 
 use http::Method;
 use imagekit_core::transport::HttpResponse;
-use imagekit_core::{Client, Error};
-use imagekit_mock::emulator::Emulator;
 use imagekit_mock::fixtures;
 
-/// The private key the offline examples use; it is not a real key.
+/// The private key `upload_rss` gives its client; it is not a real key.
 pub const OFFLINE_KEY: &str = "private_offline_example_key=";
-
-/// An example's exit: 0 on success; 1, with the error and its causes on stderr, on any error.
-pub fn exit_code(outcome: Result<(), Error>) -> std::process::ExitCode {
-    match outcome {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {}", error.report());
-            std::process::ExitCode::FAILURE
-        }
-    }
-}
-
-/// How many files the offline media library holds: `/catalog/product-000.jpg` and on.
-pub const OFFLINE_CATALOG_SIZE: usize = 23;
-
-/// The path of the file whose versions the offline examples show.
-pub const OFFLINE_FILE_PATH: &str = "/catalog/shoes/red-sneaker.jpg";
-
-/// A fresh ImageKit emulator holding the offline media library: [`OFFLINE_CATALOG_SIZE`] files
-/// under `/catalog/`, and [`OFFLINE_FILE_PATH`] with two versions. Returns the emulator and the
-/// id of that file.
-pub fn offline_emulator() -> Result<(Emulator, String), Error> {
-    let emulator = Emulator::new(OFFLINE_KEY);
-    for n in 0..OFFLINE_CATALOG_SIZE {
-        emulator.seed_file(&format!("/catalog/product-{n:03}.jpg"), vec![b'x'; 1000 + n * 10])?;
-    }
-    let file_id = emulator.seed_file(OFFLINE_FILE_PATH, b"first version".to_vec())?;
-    emulator.seed_file(OFFLINE_FILE_PATH, b"second version".to_vec())?;
-    Ok((emulator, file_id))
-}
-
-/// A client over the offline library, in process (the emulator is the transport).
-pub fn offline_client() -> Result<Client, Error> {
-    let (emulator, _) = offline_emulator()?;
-    Client::builder().private_key(OFFLINE_KEY).transport(emulator).build()
-}
 
 /// How much of an upload's body the sink keeps: the form's text fields come first and fit.
 const SINK_PREFIX: usize = 64 * 1024;
@@ -160,103 +121,3 @@ fn form_prefix_fields(prefix: &[u8], boundary: &str) -> Vec<(String, String, Opt
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
-
-/// Shows the client's log events on stderr at the level `IMAGE_KIT_LOG` names, as the official
-/// SDKs read it ([`imagekit_core::config::log_level`]). Unset or `off`: nothing is shown.
-/// Requests and answers are `debug`, retries `info`; the private key never appears. An unknown
-/// level is reported and ignored. Needs the default `logging` feature (the core's `tracing`);
-/// without it, a set level is reported as unavailable.
-pub fn init_logging() {
-    let Ok(value) = std::env::var(imagekit_core::config::ENV_LOG) else { return };
-    start_logging(&value);
-}
-
-#[cfg(feature = "logging")]
-fn start_logging(value: &str) {
-    use tracing_subscriber::filter::Targets;
-    use tracing_subscriber::layer::SubscriberExt as _;
-    use tracing_subscriber::util::SubscriberInitExt as _;
-
-    let level = match imagekit_core::config::log_level(value) {
-        Ok(Some(level)) => level,
-        Ok(None) => return,
-        Err(error) => return eprintln!("{error}: ignored"),
-    };
-    let layer = tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_ansi(false);
-    let _ = tracing_subscriber::registry()
-        .with(layer)
-        .with(Targets::new().with_target("imagekit", level))
-        .try_init();
-}
-
-#[cfg(not(feature = "logging"))]
-fn start_logging(value: &str) {
-    if !value.trim().is_empty() && !value.trim().eq_ignore_ascii_case("off") {
-        eprintln!(
-            "{} is set, but these examples were built without the `logging` feature: nothing is logged",
-            imagekit_core::config::ENV_LOG
-        );
-    }
-}
-
-/// The argument on which an example runs as [`ChildEmulator`]'s child instead of itself.
-pub const SERVE_FLAG: &str = "--serve";
-
-/// The emulator's HTTP server holding the offline library, in a child process (this program run
-/// with [`SERVE_FLAG`]), so the example's own process runs no async runtime at all; stopped
-/// when dropped.
-#[derive(Debug)]
-pub struct ChildEmulator(std::process::Child);
-
-impl ChildEmulator {
-    /// Starts `this program --serve` and reads the server's base URL and the seeded file's id.
-    pub fn start() -> Result<(Self, String, String), Error> {
-        use std::io::{BufRead as _, BufReader};
-        use std::process::{Command, Stdio};
-
-        let failed = |what: &str| {
-            Error::Transport(imagekit_core::TransportError::with_message(
-                imagekit_core::TransportErrorKind::Other,
-                format!("the emulator's server did not start: {what}"),
-            ))
-        };
-        let exe = std::env::current_exe().map_err(|_| failed("no path to this program"))?;
-        let mut child = Command::new(exe)
-            .arg(SERVE_FLAG)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|_| failed("it could not be run"))?;
-        let mut lines = BufReader::new(child.stdout.take().ok_or_else(|| failed("no output"))?).lines();
-        let mut line = || lines.next().and_then(Result::ok).ok_or_else(|| failed("it said nothing"));
-        let (base_url, file_id) = (line()?, line()?);
-        Ok((Self(child), base_url, file_id))
-    }
-}
-
-impl Drop for ChildEmulator {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The child's side of [`ChildEmulator`]: serves the offline library, prints the base URL and
-/// the seeded file's id, and runs until the parent closes its stdin.
-pub fn serve_offline_library() -> std::process::ExitCode {
-    let started = offline_emulator().and_then(|(emulator, file_id)| {
-        let server = emulator.serve_on_free_port()?;
-        Ok((server, file_id))
-    });
-    match started {
-        Ok((server, file_id)) => {
-            println!("{}\n{file_id}", server.base_url());
-            let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
-            std::process::ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: {}", error.report());
-            std::process::ExitCode::FAILURE
-        }
-    }
-}
