@@ -415,10 +415,7 @@ fn the_emulator_command_serves_until_killed() {
     stdout.read_line(&mut exports).unwrap();
     let url = url.trim().to_owned();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    assert_eq!(
-        exports.trim(),
-        format!("export IMAGEKIT_BASE_URL={url} IMAGEKIT_PRIVATE_KEY={KEY}")
-    );
+    assert_eq!(exports.trim(), format!("export IMAGEKIT_BASE_URL={url} IMAGEKIT_PRIVATE_KEY={KEY}"));
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("hello.txt"), "hello").unwrap();
     // `--base-url` alone: uploads go there too, never to upload.imagekit.io.

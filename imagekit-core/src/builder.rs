@@ -13,9 +13,9 @@ use std::time::Duration;
 
 use crate::client::{CallDefaults, Client, Inner as ClientInner};
 use crate::config::{
-    Config, ConfigFields, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_IDLE_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT, ENV_BASE_URL,
-    ENV_ALLOW_INSECURE_HTTP, ENV_CUSTOM_HEADERS, ENV_PRIVATE_KEY, ENV_SDK_BASE_URL, ENV_UPLOAD_BASE_URL, ENV_WEBHOOK_SECRET,
-    parse_header_lines,
+    Config, ConfigFields, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_IDLE_TIMEOUT, DEFAULT_UPLOAD_TIMEOUT,
+    ENV_ALLOW_INSECURE_HTTP, ENV_BASE_URL, ENV_CUSTOM_HEADERS, ENV_PRIVATE_KEY, ENV_SDK_BASE_URL,
+    ENV_UPLOAD_BASE_URL, ENV_WEBHOOK_SECRET, parse_header_lines,
 };
 use crate::error::Error;
 use crate::retry::RetryPolicy;

@@ -159,10 +159,7 @@ impl ConfigFields {
     /// Checks every value and builds the configuration.
     pub(crate) fn build(self) -> Result<Config, Error> {
         if let Some((name, value)) = &self.invalid_env {
-            return Err(Error::invalid_input(
-                *name,
-                format!("must be 1, true, 0 or false (got {value:?})"),
-            ));
+            return Err(Error::invalid_input(*name, format!("must be 1, true, 0 or false (got {value:?})")));
         }
         let private_key = self.private_key.clone().ok_or_else(|| {
             Error::invalid_input(

@@ -7,7 +7,8 @@ use imagekit_mock::{ScriptedTransport, fixtures};
 
 /// A source of environment variables holding just these.
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + use<> {
-    let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let pairs: Vec<(String, String)> =
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     move |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
 }
 
@@ -25,7 +26,8 @@ async fn destinations(builder: ClientBuilder) -> (String, String) {
 
 #[tokio::test]
 async fn the_builder_base_url_alone_serves_uploads_too() {
-    let (upload, api) = destinations(Client::builder().private_key("k").base_url("http://127.0.0.1:4010/")).await;
+    let (upload, api) =
+        destinations(Client::builder().private_key("k").base_url("http://127.0.0.1:4010/")).await;
     assert_eq!(upload, "http://127.0.0.1:4010/api/v1/files/upload");
     assert_eq!(api, "http://127.0.0.1:4010/v1/files/file_id/details");
 }
@@ -43,9 +45,10 @@ async fn an_upload_base_url_still_wins() {
 
 #[tokio::test]
 async fn imagekits_own_api_base_url_keeps_its_upload_host() {
-    for builder in
-        [Client::builder().private_key("k"), Client::builder().private_key("k").base_url("https://api.imagekit.io/")]
-    {
+    for builder in [
+        Client::builder().private_key("k"),
+        Client::builder().private_key("k").base_url("https://api.imagekit.io/"),
+    ] {
         let (upload, api) = destinations(builder).await;
         assert_eq!(upload, "https://upload.imagekit.io/api/v1/files/upload");
         assert_eq!(api, "https://api.imagekit.io/v1/files/file_id/details");

@@ -11,9 +11,8 @@ use serde_json::Value;
 const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/signatures-misc.json");
 
 fn load() -> Vec<Value> {
-    let text = std::fs::read_to_string(VECTORS).unwrap_or_else(|e| {
-        panic!("cannot read the signature test vectors at {VECTORS}: {e}")
-    });
+    let text = std::fs::read_to_string(VECTORS)
+        .unwrap_or_else(|e| panic!("cannot read the signature test vectors at {VECTORS}: {e}"));
     let doc: Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{VECTORS} is not valid JSON: {e}"));
     let vectors =

@@ -369,8 +369,7 @@ async fn bad_input_is_refused_before_any_byte_is_sent() {
 fn authentication_parameters_match_the_sdk_vector() {
     let vectors: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/vectors/signatures-misc.json"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/signatures-misc.json"),
         )
         .expect("the signature vectors in tests/vectors"),
     )

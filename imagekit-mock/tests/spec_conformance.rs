@@ -27,8 +27,9 @@ fn load_spec() -> Value {
              document (v1.0.0.yaml)"
         )
     };
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read ImageKit's OpenAPI spec at {path} (IMAGEKIT_OPENAPI_SPEC): {e}"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("cannot read ImageKit's OpenAPI spec at {path} (IMAGEKIT_OPENAPI_SPEC): {e}")
+    });
     let mut spec = serde_norway::from_str(&text).unwrap_or_else(|e| panic!("{path} is not valid YAML: {e}"));
     null_types_as_text(&mut spec);
     spec

@@ -23,10 +23,7 @@ pub(crate) async fn run(args: &EmulatorArgs, json: bool) -> Result<(), Failure> 
         output::json_line(&serde_json::json!({"baseUrl": url, "privateKey": args.private_key}))?;
     } else {
         output::line(&url)?;
-        output::line(format!(
-            "export IMAGEKIT_BASE_URL={url} IMAGEKIT_PRIVATE_KEY={}",
-            args.private_key
-        ))?;
+        output::line(format!("export IMAGEKIT_BASE_URL={url} IMAGEKIT_PRIVATE_KEY={}", args.private_key))?;
         eprintln!("the in-memory ImageKit is serving on {url}; Ctrl-C stops it (and forgets everything)");
     }
     let stopped = tokio::signal::ctrl_c().await;
