@@ -452,6 +452,9 @@ mod tests {
             "nope = 1",
             "size : 3",
             "createdAt > \"soon\"",
+            // Once a panic in debug builds (the year overflowed the day count).
+            "createdAt > \"999999999999999999-01-01\"",
+            "updatedAt < \"2025-01-01T-1:00:00\"",
             "(name = \"a\"",
             "name = \"a",
             "tags IN [\"a\"",

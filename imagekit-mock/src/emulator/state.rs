@@ -487,9 +487,11 @@ pub(crate) fn parse_iso8601(text: &str) -> Option<i64> {
         None => (text, None),
     };
     let mut parts = date.split('-');
-    let y: i64 = parts.next()?.parse().ok()?;
-    let m: i64 = parts.next()?.parse().ok()?;
-    let d: i64 = parts.next()?.parse().ok()?;
+    // Digits only, so no sign slips past the range checks, and a four-digit year, so the
+    // arithmetic below cannot overflow whatever a search query holds.
+    let y = digits(parts.next()?, 4, 4)?;
+    let m = digits(parts.next()?, 1, 2)?;
+    let d = digits(parts.next()?, 1, 2)?;
     if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
     }
@@ -501,10 +503,10 @@ pub(crate) fn parse_iso8601(text: &str) -> Option<i64> {
             None => (time, None),
         };
         let mut parts = hms.split(':');
-        let h: i64 = parts.next()?.parse().ok()?;
-        let min: i64 = parts.next()?.parse().ok()?;
-        let s: i64 = parts.next().unwrap_or("0").parse().ok()?;
-        if h > 23 || min > 59 || s > 60 {
+        let h = digits(parts.next()?, 1, 2)?;
+        let min = digits(parts.next()?, 1, 2)?;
+        let s = digits(parts.next().unwrap_or("0"), 1, 2)?;
+        if parts.next().is_some() || h > 23 || min > 59 || s > 60 {
             return None;
         }
         let milli: i64 = match frac {
@@ -517,6 +519,14 @@ pub(crate) fn parse_iso8601(text: &str) -> Option<i64> {
         ms = ms.checked_add(((h * 60 + min) * 60 + s) * 1000 + milli)?;
     }
     Some(ms)
+}
+
+/// `text` as a number when it is `min_len` to `max_len` ASCII digits.
+fn digits(text: &str, min_len: usize, max_len: usize) -> Option<i64> {
+    if !(min_len..=max_len).contains(&text.len()) || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
@@ -553,6 +563,23 @@ mod tests {
         assert_eq!(parse_iso8601("2025-03-01T01:02:03.004Z"), Some(EPOCH_MS + 86_400_000 * 59 + 3_723_004));
         assert_eq!(parse_iso8601("2025-13-01"), None);
         assert_eq!(parse_iso8601("nope"), None);
+    }
+
+    #[test]
+    fn hostile_dates_are_refused_without_overflow() {
+        for text in [
+            "999999999999999999-01-01",
+            "9223372036854775807-12-31T23:59:59Z",
+            "2025-01-01T-1:00:00",
+            "2025-01-01T00:-5:00",
+            "2025-+1-01",
+            "+2025-01-01",
+            "2025-01-01T00:00:00:00",
+            "12345-01-01",
+        ] {
+            assert_eq!(parse_iso8601(text), None, "{text}");
+        }
+        assert_eq!(parse_iso8601("2025-1-1T0:0:0Z"), Some(EPOCH_MS), "short fields still parse");
     }
 
     #[test]
