@@ -376,7 +376,11 @@ pub(crate) fn base_url(setting: &'static str, url: &str, allow_http: bool) -> Re
     let trimmed = url.trim_end_matches('/');
     let uri: http::Uri = trimmed.parse().map_err(|_| invalid("is not a valid URL"))?;
     let Some(authority) = uri.authority() else { return Err(invalid("must name a host")) };
-    if authority.as_str().contains('@') {
+    // Anywhere, not only in the authority as parsed: with an unencoded `#`, `/` or `?` in the
+    // password, `user:pa/ss@host` parses as host `user`, and the key would go there.
+    if authority.as_str().contains('@')
+        || trimmed.split_once("://").is_some_and(|(_, rest)| rest.contains('@'))
+    {
         return Err(invalid(
             "must not carry credentials (user:password@): the private key is the only credential",
         ));
@@ -410,9 +414,13 @@ fn cleartext_beyond_loopback(url: &str) -> bool {
 }
 
 /// `localhost`, `127.0.0.0/8` and `::1`: hosts whose traffic never leaves the machine.
+///
+/// Names under `.localhost` are not taken on trust: a hosts file (or a resolver) can send
+/// `emu.localhost` anywhere, and nothing here sees the resolved address. `localhost` itself
+/// is the one name accepted.
 pub(crate) fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost") {
+    if host.eq_ignore_ascii_case("localhost") {
         return true;
     }
     match host.parse::<std::net::IpAddr>() {
@@ -422,10 +430,12 @@ pub(crate) fn is_loopback(host: &str) -> bool {
 }
 
 /// A URL with any `user:password@` replaced, for error messages.
+///
+/// Up to the last `@` anywhere, not only in the authority as a parser reads it: a password
+/// with an unencoded `#`, `/` or `?` would otherwise be shown from that character on.
 fn redact_userinfo(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
+    match rest.rfind('@') {
         Some(at) => format!("{scheme}://<redacted>@{}", &rest[at + 1..]),
         None => url.to_owned(),
     }
@@ -467,13 +477,7 @@ mod tests {
 
     #[test]
     fn cleartext_is_refused_except_to_loopback_or_when_allowed() {
-        for url in [
-            "http://localhost:8080",
-            "http://127.0.0.1",
-            "http://127.9.9.9:1",
-            "http://[::1]:80",
-            "http://a.localhost",
-        ] {
+        for url in ["http://localhost:8080", "http://127.0.0.1", "http://127.9.9.9:1", "http://[::1]:80"] {
             assert!(base_url("base_url", url, false).is_ok(), "{url}");
         }
         let refused = base_url("base_url", "http://api.imagekit.io", false).unwrap_err().to_string();
@@ -481,7 +485,14 @@ mod tests {
             refused.contains("http://api.imagekit.io") && refused.contains("allow_insecure_http"),
             "{refused}"
         );
-        for url in ["http://10.0.0.1", "http://localhost.example.com", "http://128.0.0.1"] {
+        // A name under .localhost may resolve anywhere (a hosts file), so it is not loopback.
+        for url in [
+            "http://10.0.0.1",
+            "http://localhost.example.com",
+            "http://128.0.0.1",
+            "http://a.localhost",
+            "http://emu.localhost:4010",
+        ] {
             assert!(base_url("base_url", url, false).is_err(), "{url}");
         }
         assert!(base_url("base_url", "http://api.imagekit.io", true).is_ok());
@@ -491,6 +502,14 @@ mod tests {
     fn credentials_in_base_urls_are_refused_and_not_echoed() {
         let error = base_url("base_url", "https://user:hunter2@example.test", false).unwrap_err().to_string();
         assert!(error.contains("credentials") && !error.contains("hunter2"), "{error}");
+        // Unencoded `#`, `/` or `?` in the password end the authority early when parsed.
+        for url in
+            ["https://user:hun#ter2@x.test", "https://user:hun/ter2@x.test", "https://user:hun?ter2@x.test"]
+        {
+            let error = base_url("base_url", url, false).unwrap_err().to_string();
+            assert!(!error.contains("ter2") && !error.contains("user:hun"), "{url}: {error}");
+            assert!(error.contains("credentials"), "refused as credentials: {error}");
+        }
     }
 
     #[test]

@@ -147,6 +147,9 @@ impl ProxyUrl {
     pub(crate) fn parse(url: &str) -> Result<Self, String> {
         let shown = redact(url);
         let refuse = |why: &str| Err(format!("`{shown}` {why}; expected http://[user:password@]host:port"));
+        if misplaced_credentials(url) {
+            return refuse(UNENCODED_CREDENTIALS);
+        }
         let Ok(uri) = url.parse::<Uri>() else { return refuse("is not a URL") };
         match uri.scheme_str() {
             Some("http") | None => {}
@@ -167,14 +170,50 @@ impl ProxyUrl {
     }
 }
 
-/// `url` with its user info (user name and password) replaced by `***`.
+/// Why a proxy URL with [`misplaced_credentials`] is refused.
+const UNENCODED_CREDENTIALS: &str =
+    "has credentials with an unencoded `#`, `/` or `?`, which would end the host early (percent-encode them)";
+
+/// `url` with everything up to its last `@` (its user name and password) replaced by `***`.
+/// The last `@` anywhere, not only in the authority as a parser reads it: a password holding
+/// an unencoded `#`, `/` or `?` would otherwise be shown from that character on.
 pub(crate) fn redact(url: &str) -> String {
     let start = url.find("://").map_or(0, |i| i + 3);
     let rest = &url[start..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    match authority.rfind('@') {
+    match rest.rfind('@') {
         Some(at) => format!("{}***{}", &url[..start], &rest[at..]),
         None => url.to_owned(),
+    }
+}
+
+/// Whether `url` has an `@` after its authority ends (at the first `/`, `?` or `#`): credentials
+/// whose `#`, `/` or `?` were not percent-encoded. A parser reads such a URL with the user name
+/// as the host, so the name would go to DNS and the password into the path.
+pub(crate) fn misplaced_credentials(url: &str) -> bool {
+    let rest = url.find("://").map_or(url, |i| &url[i + 3..]);
+    rest.find(['/', '?', '#']).is_some_and(|end| rest[end..].contains('@'))
+}
+
+impl ProxySetting {
+    /// Refuses proxy variables with [`misplaced_credentials`], naming the variable, before any
+    /// connection is made: read as written, they would send the user name to DNS.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let names = || ALL.iter().chain(&HTTP).chain(&HTTPS);
+        let values: Vec<(String, String)> = match self {
+            Self::Environment => {
+                names().filter_map(|name| Some(((*name).to_owned(), std::env::var(name).ok()?))).collect()
+            }
+            Self::Variables(vars) => {
+                vars.iter().filter(|(key, _)| names().any(|name| name == key)).cloned().collect()
+            }
+            Self::Url(_) | Self::Off => Vec::new(),
+        };
+        match values.iter().find(|(_, value)| misplaced_credentials(value)) {
+            Some((name, value)) => {
+                Err(format!("{name} is `{}`, which {UNENCODED_CREDENTIALS}", redact(value)))
+            }
+            None => Ok(()),
+        }
     }
 }
 
@@ -434,8 +473,30 @@ mod tests {
         assert_eq!(redact("http://user:secret@proxy:3128"), "http://***@proxy:3128");
         assert_eq!(redact("http://token@proxy:3128/"), "http://***@proxy:3128/");
         assert_eq!(redact("user:p@ss@proxy:3128"), "***@proxy:3128");
-        assert_eq!(redact("http://proxy:3128/a@b"), "http://proxy:3128/a@b");
+        // An `@` past a `/`, `?` or `#` may end a password that holds one: redacted too.
+        assert_eq!(redact("http://user:pa#ss@127.0.0.1:4341"), "http://***@127.0.0.1:4341");
+        assert_eq!(redact("http://user:pa/ss@proxy:1"), "http://***@proxy:1");
+        assert_eq!(redact("http://proxy:3128/a@b"), "http://***@b");
         assert_eq!(redact("http://proxy:3128"), "http://proxy:3128");
+    }
+
+    #[test]
+    fn unencoded_credentials_are_refused_without_showing_them() {
+        for bad in ["http://user:pa#ss@127.0.0.1:4341", "http://user:pa/ss@proxy:1", "http://u:p?w@proxy:1"] {
+            let reason = ProxyUrl::parse(bad).err().unwrap_or_else(|| panic!("{bad:?} was accepted"));
+            assert!(reason.contains("percent-encode"), "{reason}");
+            let credentials = &bad["http://".len()..bad.rfind('@').unwrap()];
+            assert!(!reason.contains(credentials), "{reason}");
+        }
+        assert!(ProxyUrl::parse("http://user:pa%23ss@127.0.0.1:4341").is_ok(), "encoded is fine");
+        for name in ["HTTPS_PROXY", "http_proxy", "ALL_PROXY"] {
+            let vars = vec![(name.to_owned(), "http://user:pa/ss@127.0.0.1:4332".to_owned())];
+            let reason = ProxySetting::Variables(vars).check().unwrap_err();
+            assert!(reason.contains(name) && reason.contains("percent-encode"), "{reason}");
+            assert!(!reason.contains("user:pa/ss"), "{reason}");
+        }
+        let fine = vec![("HTTPS_PROXY".to_owned(), "http://user:secret@proxy:1".to_owned())];
+        assert!(ProxySetting::Variables(fine).check().is_ok());
     }
 
     #[test]

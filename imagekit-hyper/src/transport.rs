@@ -230,6 +230,9 @@ impl HyperTransportBuilder {
         };
         let tls = HttpsConnectorBuilder::new().with_tls_config(config);
         let tls = if self.https_only { tls.https_only() } else { tls.https_or_http() };
+        self.proxy
+            .check()
+            .map_err(|reason| TransportError::with_message(TransportErrorKind::Proxy, reason))?;
         let proxies = self.proxy.proxies(self.proxy_loopback);
         let tcp = ProxyConnector::new(http, proxies.clone());
         #[cfg(feature = "http2")]
