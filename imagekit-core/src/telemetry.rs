@@ -215,14 +215,51 @@ impl std::fmt::Display for Headers<'_> {
     }
 }
 
-/// A body as text, cut to [`BODY_LOG_LIMIT`] bytes, control characters escaped.
+/// The JSON fields whose values are secrets, in requests or answers: an origin's keys and
+/// passwords, a webhook's signing secret.
+#[cfg(feature = "tracing")]
+const SECRET_FIELDS: [&str; 5] = ["secret", "secretKey", "privateKey", "clientSecret", "password"];
+
+/// `body` with the value of every [`SECRET_FIELDS`] field replaced by `"<redacted>"`, at any
+/// depth; `None` when it is not JSON or holds none of them (then it is shown as it is).
+#[cfg(feature = "tracing")]
+fn redact_secrets(body: &[u8]) -> Option<Vec<u8>> {
+    fn redact(value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Object(fields) => fields.iter_mut().fold(false, |found, (name, value)| {
+                if SECRET_FIELDS.contains(&name.as_str()) && !value.is_null() {
+                    *value = serde_json::Value::String("<redacted>".to_owned());
+                    true
+                } else {
+                    redact(value) | found
+                }
+            }),
+            serde_json::Value::Array(items) => {
+                items.iter_mut().fold(false, |found, item| redact(item) | found)
+            }
+            _ => false,
+        }
+    }
+    // Parsed only when a name is there: most bodies are left as they are, unparsed.
+    let named = |name: &str| body.windows(name.len() + 2).any(|w| &w[1..=name.len()] == name.as_bytes());
+    if !SECRET_FIELDS.iter().any(|name| named(name)) {
+        return None;
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    redact(&mut value).then(|| value.to_string().into_bytes())
+}
+
+/// A body as text, cut to [`BODY_LOG_LIMIT`] bytes, control characters escaped, secrets in
+/// JSON fields redacted ([`SECRET_FIELDS`]).
 #[cfg(feature = "tracing")]
 struct Body<'a>(&'a [u8]);
 
 #[cfg(feature = "tracing")]
 impl std::fmt::Display for Body<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let cut = &self.0[..self.0.len().min(BODY_LOG_LIMIT)];
+        let redacted = redact_secrets(self.0);
+        let body = redacted.as_deref().unwrap_or(self.0);
+        let cut = &body[..body.len().min(BODY_LOG_LIMIT)];
         let text = String::from_utf8_lossy(cut);
         for c in text.chars() {
             if c.is_control() {
@@ -231,8 +268,8 @@ impl std::fmt::Display for Body<'_> {
                 std::fmt::Write::write_char(f, c)?;
             }
         }
-        if self.0.len() > BODY_LOG_LIMIT {
-            write!(f, "… ({} bytes in all)", self.0.len())?;
+        if body.len() > BODY_LOG_LIMIT {
+            write!(f, "… ({} bytes in all)", body.len())?;
         }
         Ok(())
     }

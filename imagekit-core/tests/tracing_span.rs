@@ -114,3 +114,48 @@ fn allowed_cleartext_is_a_warning() {
     assert!(fields.iter().any(|(n, v)| n == "message" && v.contains("cleartext")), "{fields:?}");
     assert_clean("the warning", format!("{spans:?}"));
 }
+
+/// `trace` shows bodies, but not the secrets in them: an origin's secret key going out, a
+/// webhook's signing secret coming back.
+#[tokio::test]
+async fn trace_bodies_redact_secret_fields() {
+    use imagekit_core::resources::account_webhooks::CreateWebhook;
+    use imagekit_core::resources::accounts::CreateOrigin;
+
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let transport = ScriptedTransport::new();
+    let origin = serde_json::json!({"id": "o1", "type": "S3", "name": "media", "bucket": "b", "prefix": "",
+        "includeCanonicalHeader": false, "baseUrlForCanonicalHeader": null});
+    transport.push_json(200, origin);
+    let hook = serde_json::json!({"id": "w1", "endpoint": "https://example.com/hook", "events": ["upload.pre-transform.success"],
+        "enabled": true, "secret": "whsec_TOPSECRETvalue"});
+    transport.push_json(200, hook.clone());
+    transport.push_json(200, serde_json::json!([hook]));
+    let client = client(&transport);
+    let s3 = CreateOrigin::s3("media", "b", "AKIAEXAMPLE", "s3SECRETkey");
+    client.accounts().origins().create(s3).await.unwrap();
+    let events = vec![imagekit_core::models::WebhookEventType::UploadPreTransformSuccess];
+    client
+        .accounts()
+        .webhooks()
+        .create(CreateWebhook::new("https://example.com/hook", events))
+        .await
+        .unwrap();
+    client.accounts().webhooks().list().await.unwrap();
+
+    let spans = capture.spans.lock().unwrap().clone();
+    let bodies: Vec<_> = spans
+        .iter()
+        .filter(|(name, _)| name == "event TRACE")
+        .flat_map(|(_, fields)| fields.iter().filter(|(n, _)| n == "body").map(|(_, v)| v.clone()))
+        .collect();
+    assert_eq!(bodies.len(), 6, "three requests and three answers: {bodies:?}");
+    let all = bodies.join("\n");
+    assert!(!all.contains("s3SECRETkey") && !all.contains("TOPSECRET"), "{all}");
+    assert!(all.contains(r#""secretKey":"<redacted>""#) && all.contains(r#""secret":"<redacted>""#), "{all}");
+    assert!(
+        all.contains("AKIAEXAMPLE") && all.contains("https://example.com/hook"),
+        "the rest is shown: {all}"
+    );
+}
