@@ -102,8 +102,10 @@ Each file is streamed from disk, never loaded whole. Where files land, with --fo
 Files keep their names (useUniqueFileName=false): a file already at that path gets a new
 version, unless --skip-existing skips it.
 
-Links given on the command line are followed. Inside a tree, links to files are followed, links
-to directories are not (they are reported). Rate limits and connections that could not be made
+Links given on the command line are followed. Inside a tree, links to files in the tree are
+followed; links to files outside it are skipped (and reported) unless --follow-links, so an
+untrusted tree cannot publish other local files; links to directories are not followed (they are
+reported). Rate limits and connections that could not be made
 are retried as the library's retry policy says; a failed file does not stop the others, and the
 command exits 1 with a summary of what failed and why.
 
@@ -128,6 +130,9 @@ pub(crate) struct Upload {
     /// Skip files whose remote path already exists (each remote folder is listed once)
     #[arg(long)]
     pub(crate) skip_existing: bool,
+    /// Follow links inside a tree to files outside it (by default they are skipped)
+    #[arg(long)]
+    pub(crate) follow_links: bool,
 }
 
 /// `imagekit ls`.

@@ -70,11 +70,20 @@ pub(crate) fn describe(error: &Error) -> String {
 }
 
 /// Text from elsewhere (a server, a file name) made safe for a terminal: control characters
-/// escaped, so it cannot move the cursor or forge lines.
+/// (C0, DEL, C1) and bidirectional controls escaped, so it cannot move the cursor, forge lines
+/// or show a name reversed (`U+202E` makes `gpj.exe` read as `exe.jpg`).
 pub(crate) fn escape(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() })
+        .map(|c| {
+            if c.is_control() || is_bidi_control(c) { c.escape_default().to_string() } else { c.to_string() }
+        })
         .collect()
+}
+
+/// The characters that reorder how text around them is shown: the embeddings, overrides and
+/// isolates of Unicode's bidirectional algorithm and the three directional marks.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -93,5 +102,15 @@ mod tests {
     #[test]
     fn control_characters_are_escaped() {
         assert_eq!(escape("a\u{1b}[2Jb\nc"), "a\\u{1b}[2Jb\\nc");
+    }
+
+    #[test]
+    fn c1_and_bidi_controls_are_escaped() {
+        assert_eq!(escape("photo\u{202e}gpj.exe"), "photo\\u{202e}gpj.exe");
+        assert_eq!(escape("a\u{9b}2Jb"), "a\\u{9b}2Jb");
+        for c in ['\u{061c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{2066}', '\u{2069}'] {
+            assert!(!escape(&format!("x{c}y")).contains(c), "{c:?}");
+        }
+        assert_eq!(escape("café ünïcode"), "café ünïcode", "other text is as it was");
     }
 }

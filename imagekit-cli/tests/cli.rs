@@ -156,6 +156,51 @@ fn a_file_that_fails_is_named_and_the_others_are_uploaded() {
     assert!(!stored.contains(&"/x/dir/s1/17.txt".to_owned()));
 }
 
+/// A link in the tree to a file outside it (an unpacked archive's `photo.jpg -> ../../id_rsa`)
+/// is skipped and named, and nothing of it is read; `--follow-links` uploads it.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_tree_are_skipped_unless_asked_for() {
+    let (emulator, server) = serve();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("outside")).unwrap();
+    std::fs::create_dir_all(dir.path().join("tree/sub")).unwrap();
+    std::fs::write(dir.path().join("outside/id_rsa"), "PRIVATE KEY").unwrap();
+    std::fs::write(dir.path().join("tree/sub/kept.txt"), "kept").unwrap();
+    std::os::unix::fs::symlink("../../outside/id_rsa", dir.path().join("tree/sub/photo.jpg")).unwrap();
+
+    let output =
+        imagekit(&server).args(["upload", "--folder", "/x"]).arg(dir.path().join("tree")).output().unwrap();
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "a skipped link is not a failure: {stderr}");
+    assert!(
+        stderr.contains("photo.jpg: a link to a file outside the tree (--follow-links follows it)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("uploaded 1, skipped 1, failed 0"), "{stderr}");
+    assert_eq!(remote_paths(&emulator), ["/x/tree/sub/kept.txt"]);
+
+    let json = imagekit(&server)
+        .args(["upload", "--folder", "/j", "--json"])
+        .arg(dir.path().join("tree"))
+        .output()
+        .unwrap();
+    let lines = json_lines(&stdout_of(&json));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["status"] == "skipped" && l["localPath"].as_str().unwrap().ends_with("photo.jpg"))
+    );
+
+    let followed = imagekit(&server)
+        .args(["upload", "--folder", "/f", "--follow-links"])
+        .arg(dir.path().join("tree"))
+        .output()
+        .unwrap();
+    assert!(followed.status.success(), "{}", stderr_of(&followed));
+    assert!(remote_paths(&emulator).contains(&"/f/tree/sub/photo.jpg".to_owned()));
+}
+
 #[test]
 fn skip_existing_lists_each_folder_once_and_json_lines_say_what_happened() {
     let (emulator, server) = serve();

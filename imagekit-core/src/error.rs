@@ -577,7 +577,8 @@ impl std::error::Error for DecodeError {
 }
 
 /// Text from the server as an error message shows it: at most [`EXCERPT_LEN`] bytes, cut on a
-/// character boundary (`…` marks the cut), with control characters escaped as `\n`, `\u{1b}`.
+/// character boundary (`…` marks the cut), with control characters escaped as `\n`, `\u{1b}`,
+/// and bidirectional controls (`\u{202e}`) too, so server text cannot reorder a terminal line.
 pub(crate) struct Excerpt<'a>(pub(crate) &'a str);
 
 impl fmt::Display for Excerpt<'_> {
@@ -588,7 +589,8 @@ impl fmt::Display for Excerpt<'_> {
             end -= 1;
         }
         for c in text[..end].chars() {
-            if c.is_control() {
+            let bidi = matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || bidi {
                 write!(f, "{}", c.escape_default())?;
             } else {
                 fmt::Write::write_char(f, c)?;
@@ -615,6 +617,7 @@ mod tests {
     fn excerpts_are_cut_and_escaped() {
         assert_eq!(Excerpt("plain").to_string(), "plain");
         assert_eq!(Excerpt("a\nb\u{1b}[31mc\r").to_string(), "a\\nb\\u{1b}[31mc\\r");
+        assert_eq!(Excerpt("x\u{202e}gpj.exe\u{9b}").to_string(), "x\\u{202e}gpj.exe\\u{9b}");
         let long = "é".repeat(EXCERPT_LEN);
         let shown = Excerpt(&long).to_string();
         assert!(shown.ends_with('…'));

@@ -6,7 +6,7 @@ use std::path::Path;
 use imagekit_core::Client;
 use imagekit_core::models::UploadOutcome;
 use imagekit_hyper::upload::batch::{BatchUpload, Done, FileOutcome, UploadStream};
-use imagekit_hyper::upload::tree::{TreeWalk, UploadEntry, WalkError};
+use imagekit_hyper::upload::tree::{TreeWalk, UploadEntry, WalkError, WalkErrorKind};
 use serde_json::json;
 
 use crate::args::Upload;
@@ -73,7 +73,7 @@ impl Report {
             if let (Some(line), serde_json::Value::Object(detail)) = (line.as_object_mut(), detail) {
                 line.extend(detail);
             }
-            self.out(line.to_string())
+            self.out(output::json_text(&line))
         } else {
             self.out(text)
         }
@@ -98,7 +98,7 @@ pub(crate) async fn run(client: Client, args: &Upload, json: bool) -> Result<(),
                 None => call,
             }
         });
-    let mut uploads = batch.start(TreeWalk::new(&args.paths, &args.folder));
+    let mut uploads = batch.start(TreeWalk::new(&args.paths, &args.folder).follow_links(args.follow_links));
     let mut tally = Tally::default();
     let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
     let mut abandoned = Vec::new();
@@ -137,12 +137,30 @@ pub(crate) async fn run(client: Client, args: &Upload, json: bool) -> Result<(),
 fn record(report: &Report, tally: &mut Tally, item: Result<FileOutcome, WalkError>) -> Result<(), Failure> {
     let file = match item {
         Ok(file) => file,
+        Err(walk_error) if matches!(walk_error.kind, WalkErrorKind::LinkLeavesTree) => {
+            report.finish(&walk_error.path);
+            tally.skipped += 1;
+            let local = walk_error.path.display().to_string();
+            return if report.json {
+                let reason = "a link to a file outside the tree (--follow-links follows it)";
+                report.out(output::json_text(
+                    &json!({"status": "skipped", "localPath": local, "reason": reason}),
+                ))
+            } else {
+                report.err(format!(
+                    "skipped {}: a link to a file outside the tree (--follow-links follows it)",
+                    escape(&local)
+                ));
+                Ok(())
+            };
+        }
         Err(walk_error) => {
             let why = walk_error.to_string();
             report.finish(&walk_error.path);
             let local = walk_error.path.display().to_string();
             if report.json {
-                report.out(json!({"status": "failed", "localPath": local, "error": why}).to_string())?;
+                report
+                    .out(output::json_text(&json!({"status": "failed", "localPath": local, "error": why})))?;
             } else {
                 report.err(format!("failed {}: {}", escape(&local), escape(&why)));
             }

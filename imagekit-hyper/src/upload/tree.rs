@@ -29,8 +29,11 @@
 //! # Symbolic links
 //!
 //! A path given to [`TreeWalk::new`] is followed wherever it points, file or directory (as
-//! `cp -rH` and a shell's glob do). Inside a tree, a link to a file is followed and uploads the
-//! file it points to, under the link's name; a link to a directory is not descended into (a
+//! `cp -rH` and a shell's glob do). Inside a tree, a link to a file within the tree is followed
+//! and uploads the file it points to, under the link's name; a link to a file outside the tree
+//! is not followed ([`WalkErrorKind::LinkLeavesTree`]) unless [`TreeWalk::follow_links`] says
+//! so, since an untrusted tree (an unpacked archive) could otherwise publish any readable
+//! local file, `~/.ssh/id_rsa -> photo.jpg`. A link to a directory is not descended into (a
 //! tree could then loop or leave itself) and is reported as an error for that path, as is a
 //! dangling link. Anything that is neither a file nor a directory (a socket, a FIFO, a device)
 //! is reported too.
@@ -105,6 +108,9 @@ pub enum WalkErrorKind {
     LinkToDirectory,
     /// A symbolic link whose target does not exist.
     DanglingLink,
+    /// A symbolic link inside a tree to a file outside it, not followed unless
+    /// [`TreeWalk::follow_links`]: nothing was read from it.
+    LinkLeavesTree,
     /// Neither a regular file nor a directory (a socket, a FIFO, a device).
     NotAFile,
     /// Its name (or a directory's above it) is not valid UTF-8, so it has no remote name.
@@ -136,6 +142,9 @@ impl fmt::Display for WalkError {
                 write!(f, "{path} is a symbolic link to a directory, which is not followed inside a tree")
             }
             WalkErrorKind::DanglingLink => write!(f, "{path} is a symbolic link to nothing"),
+            WalkErrorKind::LinkLeavesTree => {
+                write!(f, "{path} is a symbolic link to a file outside the tree, which is not followed")
+            }
             WalkErrorKind::NotAFile => write!(f, "{path} is neither a regular file nor a directory"),
             WalkErrorKind::NameNotUtf8 => write!(f, "{path} has a name that is not UTF-8"),
         }
@@ -167,6 +176,9 @@ pub struct TreeWalk {
     roots: VecDeque<PathBuf>,
     folder: String,
     stack: Vec<Level>,
+    /// The directory given that is being walked, resolved: where links may point.
+    tree: Option<PathBuf>,
+    follow_links: bool,
 }
 
 impl TreeWalk {
@@ -177,7 +189,22 @@ impl TreeWalk {
             roots: paths.into_iter().map(|p| p.as_ref().to_owned()).collect(),
             folder: normalise_folder(folder),
             stack: Vec::new(),
+            tree: None,
+            follow_links: false,
         }
+    }
+
+    /// Whether links inside a tree to files outside it are followed (uploading the file they
+    /// point to) instead of reported as [`WalkErrorKind::LinkLeavesTree`]. Off by default.
+    ///
+    /// ```
+    /// use imagekit_hyper::upload::tree::TreeWalk;
+    /// let walk = TreeWalk::new(["photos"], "/archive").follow_links(true);
+    /// # let _ = walk;
+    /// ```
+    pub fn follow_links(mut self, follow: bool) -> Self {
+        self.follow_links = follow;
+        self
     }
 
     /// The entry or directory level for a path given by the caller (followed if a link).
@@ -211,7 +238,18 @@ impl TreeWalk {
                 None => self.folder.clone(),
             },
         };
+        self.tree = match fs::canonicalize(&path) {
+            Ok(tree) => Some(tree),
+            Err(error) => return Some(Err(WalkError::new(path, WalkErrorKind::Io(error)))),
+        };
         self.descend(path, folder)
+    }
+
+    /// Whether a link found in the tree points to a file outside it. The resolved target is
+    /// compared, so `a -> b -> ../../x` leaves the tree however many hops it takes.
+    fn leaves_tree(&self, link: &Path) -> Result<bool, io::Error> {
+        let Some(tree) = &self.tree else { return Ok(false) };
+        Ok(!fs::canonicalize(link)?.starts_with(tree))
     }
 
     /// Reads a directory's names onto the stack; an error is that directory's.
@@ -249,9 +287,15 @@ impl TreeWalk {
             Err(error) => return Some(Err(WalkError::new(path, WalkErrorKind::Io(error)))),
         };
         if metadata.is_file() {
-            let entry =
-                UploadEntry { local_path: path, folder: level.folder.clone(), file_name: name.to_owned() };
-            return Some(Ok(entry));
+            let folder = level.folder.clone();
+            if link && !self.follow_links {
+                match self.leaves_tree(&path) {
+                    Ok(false) => {}
+                    Ok(true) => return Some(Err(WalkError::new(path, WalkErrorKind::LinkLeavesTree))),
+                    Err(error) => return Some(Err(WalkError::new(path, WalkErrorKind::Io(error)))),
+                }
+            }
+            return Some(Ok(UploadEntry { local_path: path, folder, file_name: name.to_owned() }));
         }
         if metadata.is_dir() {
             if link {
@@ -381,26 +425,58 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn links_to_files_are_followed_links_to_directories_are_not() {
+    fn links_to_files_in_the_tree_are_followed_links_to_directories_are_not() {
         let tmp = TempDir::new("links");
-        let target = tmp.file("elsewhere/real.txt");
+        let outside = tmp.file("elsewhere/real.txt");
         tmp.file("dir/plain.txt");
-        std::os::unix::fs::symlink(&target, tmp.0.join("dir/alias.txt")).unwrap();
+        tmp.file("dir/sub/inner.txt");
+        std::os::unix::fs::symlink(&outside, tmp.0.join("dir/alias.txt")).unwrap();
+        std::os::unix::fs::symlink(tmp.0.join("dir/sub/inner.txt"), tmp.0.join("dir/inside.txt")).unwrap();
         std::os::unix::fs::symlink(tmp.0.join("elsewhere"), tmp.0.join("dir/loop")).unwrap();
         std::os::unix::fs::symlink(tmp.0.join("nothing"), tmp.0.join("dir/zz-dangling")).unwrap();
         let items: Vec<_> = TreeWalk::new([tmp.0.join("dir")], "/").collect();
-        assert_eq!(items.len(), 4);
-        let alias = items[0].as_ref().unwrap();
+        assert_eq!(items.len(), 6, "{items:?}");
+        // alias.txt points outside the tree: reported, not read.
+        let alias = items[0].as_ref().unwrap_err();
+        assert!(matches!(alias.kind, WalkErrorKind::LinkLeavesTree), "{alias}");
+        assert_eq!(alias.path, tmp.0.join("dir/alias.txt"));
+        let inside = items[1].as_ref().unwrap();
         assert_eq!(
-            (alias.remote_path(), alias.local_path.clone()),
-            ("/dir/alias.txt".into(), tmp.0.join("dir/alias.txt"))
+            (inside.remote_path(), inside.local_path.clone()),
+            ("/dir/inside.txt".into(), tmp.0.join("dir/inside.txt"))
         );
-        assert!(matches!(items[1].as_ref().unwrap_err().kind, WalkErrorKind::LinkToDirectory));
-        assert_eq!(items[2].as_ref().unwrap().remote_path(), "/dir/plain.txt");
-        assert!(matches!(items[3].as_ref().unwrap_err().kind, WalkErrorKind::DanglingLink));
+        assert!(matches!(items[2].as_ref().unwrap_err().kind, WalkErrorKind::LinkToDirectory));
+        assert_eq!(items[3].as_ref().unwrap().remote_path(), "/dir/plain.txt");
+        assert_eq!(items[4].as_ref().unwrap().remote_path(), "/dir/sub/inner.txt");
+        assert!(matches!(items[5].as_ref().unwrap_err().kind, WalkErrorKind::DanglingLink));
+        // Asked for, a link out of the tree is followed and uploads what it points to.
+        let followed: Vec<_> = TreeWalk::new([tmp.0.join("dir")], "/").follow_links(true).collect();
+        assert_eq!(followed[0].as_ref().unwrap().remote_path(), "/dir/alias.txt");
         // Given by the caller, a link to a directory is followed.
         let given: Vec<_> = remote_paths(TreeWalk::new([tmp.0.join("dir/loop")], "/"));
         assert_eq!(given, ["/loop/real.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_chain_of_links_out_of_the_tree_is_caught_at_its_end() {
+        let tmp = TempDir::new("chain");
+        let secret = tmp.file("outside/id_rsa");
+        tmp.file("tree/sub/keep.txt");
+        // tree/sub/photo.jpg -> tree/hop -> ../outside/id_rsa: each hop starts inside.
+        std::os::unix::fs::symlink(&secret, tmp.0.join("tree/hop")).unwrap();
+        std::os::unix::fs::symlink("../hop", tmp.0.join("tree/sub/photo.jpg")).unwrap();
+        let items: Vec<_> = TreeWalk::new([tmp.0.join("tree")], "/").collect();
+        let refused: Vec<_> = items
+            .iter()
+            .filter_map(|item| item.as_ref().err())
+            .filter(|e| matches!(e.kind, WalkErrorKind::LinkLeavesTree))
+            .map(|e| e.path.clone())
+            .collect();
+        assert_eq!(refused, [tmp.0.join("tree/hop"), tmp.0.join("tree/sub/photo.jpg")]);
+        let uploaded: Vec<_> =
+            items.iter().filter_map(|item| item.as_ref().ok()).map(UploadEntry::remote_path).collect();
+        assert_eq!(uploaded, ["/tree/sub/keep.txt"]);
     }
 
     #[test]
