@@ -41,7 +41,7 @@ fn run() -> Result<(), Error> {
     } else {
         let (emulator, base_url, seeded) = start_emulator()?;
         println!("offline: IMAGEKIT_PRIVATE_KEY is not set, calling the ImageKit emulator on {base_url}");
-        let client = imagekit_ureq::builder().private_key(OFFLINE_KEY).base_url(&base_url).build()?;
+        let client = imagekit_ureq::builder()?.private_key(OFFLINE_KEY).base_url(&base_url).build()?;
         (client, file_id.unwrap_or(seeded), Some(emulator))
     };
 

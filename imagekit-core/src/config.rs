@@ -433,7 +433,7 @@ pub(crate) fn is_loopback(host: &str) -> bool {
 ///
 /// Up to the last `@` anywhere, not only in the authority as a parser reads it: a password
 /// with an unencoded `#`, `/` or `?` would otherwise be shown from that character on.
-fn redact_userinfo(url: &str) -> String {
+pub(crate) fn redact_userinfo(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
     match rest.rfind('@') {
         Some(at) => format!("{scheme}://<redacted>@{}", &rest[at + 1..]),

@@ -108,6 +108,7 @@ pub mod models;
 mod multipart;
 pub mod operation;
 pub mod phash;
+pub mod proxy;
 pub mod resources;
 pub mod response;
 pub mod retry;

@@ -28,28 +28,23 @@
 //!
 //! # Proxies
 //!
-//! By default a transport reads the proxy variables of the environment when it is built (with
-//! hyper-util's matcher), and uses, for each destination, the first of these that is set:
+//! By default a transport reads the proxy variables of the environment when it is built
+//! (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, in upper or lower case) and follows
+//! the workspace's one proxy rule, [`imagekit_core::proxy`], which `imagekit-ureq` follows too:
 //!
-//! | destination | proxy |
-//! | --- | --- |
-//! | `https://` | `HTTPS_PROXY`, `https_proxy`, `ALL_PROXY`, `all_proxy` |
-//! | `http://` | `HTTP_PROXY`, `http_proxy`, `ALL_PROXY`, `all_proxy` |
-//!
-//! * The upper-case name is read first; a set but empty or unusable value (not a URL) hides the
-//!   lower-case one and means no proxy of that name. curl, by contrast, prefers the lower-case
-//!   names and ignores `HTTP_PROXY` in upper case.
-//! * `NO_PROXY` (or `no_proxy`) lists, comma-separated, the hosts reached directly: a domain
-//!   matches itself and its subdomains (`example.com` and `.example.com` alike), an IP address
-//!   or a CIDR range (`10.0.0.0/8`) matches addresses, `*` matches every host.
-//! * Loopback (`localhost`, `127.0.0.0/8`, `::1`) is always reached directly, as Go does (curl
-//!   would proxy it): a local server is not behind the network's proxy, and a plain `http://`
+//! * `https://` destinations use `HTTPS_PROXY`, then `ALL_PROXY`; `http://` ones `HTTP_PROXY`,
+//!   then `ALL_PROXY`. The upper-case name is read first.
+//! * `NO_PROXY` takes the forms curl reads: `*`, domains (`.example.com`, `*.example.com`),
+//!   `host:port`, IP addresses (`[fd00::1]` too) and CIDR ranges.
+//! * Loopback (`localhost`, `127.0.0.0/8`, `::1`) is reached directly, as Go does (curl would
+//!   proxy it): a local server is not behind the network's proxy, and a plain `http://`
 //!   request to it would show the proxy the private key.
 //!   [`HyperTransportBuilder::proxy_loopback`] sends it through the proxy too.
-//! * A proxy is `http://[user:password@]host:port` (no scheme means `http://`). Credentials are
-//!   sent to the proxy alone, as `Proxy-Authorization: Basic`, and appear in no `Debug` output
-//!   or error. SOCKS and `https://` proxies are not supported: a call that would use one fails
-//!   with [`TransportErrorKind::Proxy`](imagekit_core::TransportErrorKind::Proxy), saying so.
+//! * A proxy is `http://[user:password@]host[:port]` (no scheme means `http://`). Credentials
+//!   are sent to the proxy alone, as `Proxy-Authorization: Basic`, and appear in no `Debug`
+//!   output or error. A variable that is not such a URL (SOCKS and `https://` proxies
+//!   included) makes [`HyperTransportBuilder::build`] fail, naming it: a proxy that was meant
+//!   never silently becomes a direct connection.
 //! * In a CGI program (`REQUEST_METHOD` set) no variable is read, since `HTTP_PROXY` may then
 //!   come from a request's `Proxy:` header.
 //!

@@ -19,16 +19,16 @@ use hyper::body::{Body as _, Frame, SizeHint};
 use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::{Client as PooledClient, ResponseFuture};
-use hyper_util::client::proxy::matcher::Intercept;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use imagekit_core::Error;
+use imagekit_core::proxy::{Proxy, ProxyRules};
 use imagekit_core::transport::{
     BoxError, HttpRequest, HttpResponse, HttpTransport, RequestBody, RequestOptions, StreamingBody,
     TransportError, TransportErrorKind,
 };
 use rustls::pki_types::CertificateDer;
 
-use crate::proxy::{ConnectTimeout, Proxies, ProxyConnector, ProxyError, ProxySetting, ProxyUrl};
+use crate::proxy::{ConnectTimeout, ProxyConnector, ProxyError, ProxySetting};
 use crate::tls;
 
 type Connector = ConnectTimeout<HttpsConnector<ProxyConnector>>;
@@ -41,7 +41,7 @@ type Connector = ConnectTimeout<HttpsConnector<ProxyConnector>>;
 pub struct HyperTransport {
     client: PooledClient<Connector, Body>,
     /// Which destinations go through which proxy; `None` when every connection is direct.
-    proxies: Option<Arc<Proxies>>,
+    proxies: Option<Arc<ProxyRules>>,
 }
 
 impl HyperTransport {
@@ -58,7 +58,7 @@ impl HyperTransport {
 
 impl fmt::Debug for HyperTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // hyper-util's matcher shows proxies without their credentials.
+        // The rules show proxies without their credentials.
         f.debug_struct("HyperTransport").field("proxies", &self.proxies).finish_non_exhaustive()
     }
 }
@@ -174,8 +174,7 @@ impl HyperTransportBuilder {
     /// # let _ = transport; Ok(()) }
     /// ```
     pub fn proxy(mut self, url: &str) -> Result<Self, Error> {
-        let url = ProxyUrl::parse(url).map_err(|reason| Error::invalid_input("proxy", reason))?;
-        self.proxy = ProxySetting::Url(url);
+        self.proxy = ProxySetting::Url(Proxy::parse(url)?);
         Ok(self)
     }
 
@@ -230,10 +229,7 @@ impl HyperTransportBuilder {
         };
         let tls = HttpsConnectorBuilder::new().with_tls_config(config);
         let tls = if self.https_only { tls.https_only() } else { tls.https_or_http() };
-        self.proxy
-            .check()
-            .map_err(|reason| TransportError::with_message(TransportErrorKind::Proxy, reason))?;
-        let proxies = self.proxy.proxies(self.proxy_loopback);
+        let proxies = self.proxy.rules(self.proxy_loopback)?;
         let tcp = ProxyConnector::new(http, proxies.clone());
         #[cfg(feature = "http2")]
         let connector = tls.enable_http1().enable_http2().wrap_connector(tcp);
@@ -262,11 +258,11 @@ impl HttpTransport for HyperTransport {
         let cap = options.max_response_bytes.map_or(usize::MAX, |c| usize::try_from(c).unwrap_or(usize::MAX));
         let progress = options.idle_timeout.map(|idle| Arc::new(Progress::new(idle)));
         let mut request = request.map(|body| Body::new(body, progress.clone()));
-        let proxy = self.plain_http_proxy(request.uri());
-        if let Some(auth) = proxy.as_ref().and_then(Intercept::basic_auth) {
+        let proxy = self.plain_http_proxy(request.uri()).cloned();
+        if let Some(auth) = proxy.as_ref().and_then(Proxy::authorization) {
             // Read by the proxy; an https:// request sends it in the CONNECT instead, never to
             // the server.
-            request.headers_mut().insert(PROXY_AUTHORIZATION, auth.clone());
+            request.headers_mut().insert(PROXY_AUTHORIZATION, auth);
         }
         // Handed to the pool now: the pool's future holds the request, so ours need not.
         let responding = self.client.request(request);
@@ -290,11 +286,11 @@ impl HttpTransport for HyperTransport {
 
 impl HyperTransport {
     /// The proxy a plain `http://` request is sent to whole (absolute form), if any.
-    fn plain_http_proxy(&self, uri: &http::Uri) -> Option<Intercept> {
+    fn plain_http_proxy(&self, uri: &http::Uri) -> Option<&Proxy> {
         if uri.scheme() != Some(&Scheme::HTTP) {
             return None;
         }
-        self.proxies.as_deref()?.intercept(uri).filter(|proxy| proxy.uri().scheme() == Some(&Scheme::HTTP))
+        self.proxies.as_deref()?.proxy_for(uri)
     }
 }
 
@@ -448,7 +444,7 @@ async fn receive(
     responding: ResponseFuture,
     cap: usize,
     progress: Option<Arc<Progress>>,
-    proxy: Option<Box<Intercept>>,
+    proxy: Option<Box<Proxy>>,
 ) -> Result<HttpResponse, TransportError> {
     let response = responding.await.map_err(classify)?;
     if let Some(proxy) = &proxy {

@@ -162,17 +162,25 @@ async fn no_proxy_hosts_are_reached_directly() {
             .unwrap()
     };
 
-    // Matched by NO_PROXY (a domain, in either case of the name): direct.
-    for no_proxy in ["NO_PROXY", "no_proxy"] {
-        let transport =
-            through(vec![("HTTPS_PROXY", proxy.url.clone()), (no_proxy, "example.com, localhost".into())]);
+    // Matched by NO_PROXY (a domain, in either case of the name; `*.`, a trailing dot, the
+    // port): direct.
+    let entries = [
+        ("NO_PROXY", "example.com, localhost".to_owned()),
+        ("no_proxy", "example.com localhost".to_owned()),
+        ("NO_PROXY", "*.example.com,*.localhost".to_owned()),
+        ("NO_PROXY", "localhost.".to_owned()),
+        ("NO_PROXY", format!("localhost:{}", origin.port)),
+    ];
+    for (no_proxy, value) in &entries {
+        let transport = through(vec![("HTTPS_PROXY", proxy.url.clone()), (no_proxy, value.clone())]);
         get_version(&client(transport, &base)).await.unwrap();
     }
     assert!(proxy.seen.heads().is_empty(), "{:?}", proxy.seen.heads());
-    assert_eq!(origin.seen.requests().len(), 2);
+    assert_eq!(origin.seen.requests().len(), entries.len());
 
     // Not matched: through the proxy, whichever name carries it.
-    for (name, no_proxy) in [("HTTPS_PROXY", "example.com"), ("https_proxy", ""), ("ALL_PROXY", "127.0.0.1")]
+    for (name, no_proxy) in
+        [("HTTPS_PROXY", "example.com"), ("https_proxy", ""), ("ALL_PROXY", "localhost:1")]
     {
         let transport = through(vec![(name, proxy.url.clone()), ("NO_PROXY", no_proxy.into())]);
         get_version(&client(transport, &base)).await.unwrap();
@@ -238,20 +246,21 @@ async fn an_unreachable_proxy_is_a_connect_failure() {
     assert!(report.contains(&format!("could not connect to the proxy http://127.0.0.1:{port}")), "{report}");
 }
 
-#[tokio::test]
-async fn a_proxy_scheme_from_the_environment_that_is_not_supported_says_so() {
-    let transport = HyperTransport::builder()
-        .proxy_env_vars([("HTTPS_PROXY", "socks5h://127.0.0.1:9")])
-        .proxy_loopback(true)
-        .build()
-        .unwrap();
-    let error = get_version(&client(transport, "https://localhost:9")).await.unwrap_err();
-    let error = error.as_transport().expect("a transport error");
-    assert_eq!(error.kind(), TransportErrorKind::Proxy, "{error:?}");
-    assert!(
-        error.to_string().contains("is a socks5h proxy, which this transport does not support"),
-        "{error}"
-    );
+#[test]
+fn an_unusable_proxy_variable_fails_the_build_naming_it() {
+    // Once a silent direct connection (not a URL) or a failure at the first call (SOCKS).
+    for (name, value) in [
+        ("HTTPS_PROXY", "socks5h://127.0.0.1:9"),
+        ("ALL_PROXY", "not a url"),
+        ("https_proxy", "http://user:s3cret-pass/x@127.0.0.1:9"),
+    ] {
+        let error = HyperTransport::builder().proxy_env_vars([(name, value)]).build().unwrap_err();
+        let shown = error.to_string();
+        assert!(shown.contains(&format!("invalid `{name}`")), "{shown}");
+        assert!(!shown.contains(PASSWORD), "{shown}");
+    }
+    let error = HyperTransport::builder().proxy_env_vars([("HTTPS_PROXY", "socks5h://127.0.0.1:9")]).build();
+    assert!(error.unwrap_err().to_string().contains("is a socks5h proxy, which is not supported"));
 }
 
 #[test]
@@ -262,7 +271,7 @@ fn a_bad_proxy_url_is_invalid_input_without_its_password() {
         let error = HyperTransport::builder().proxy(url).unwrap_err();
         let invalid = error.as_invalid_input().unwrap_or_else(|| panic!("{url}: {error:?}"));
         assert_eq!(invalid.parameter(), "proxy");
-        assert!(invalid.reason().contains("expected http://[user:password@]host:port"), "{invalid}");
+        assert!(invalid.reason().contains("expected http://[user:password@]host[:port]"), "{invalid}");
         assert!(!format!("{error} {error:?}").contains(PASSWORD), "{error:?}");
     }
 }
@@ -272,7 +281,7 @@ fn debug_output_never_shows_the_proxy_password() {
     let url = format!("http://user:{PASSWORD}@proxy.internal:3128");
     let builder = HyperTransport::builder().proxy(&url).unwrap();
     let shown = format!("{builder:?}");
-    assert!(shown.contains("http://***@proxy.internal:3128") && !shown.contains(PASSWORD), "{shown}");
+    assert!(shown.contains("http://<redacted>@proxy.internal:3128") && !shown.contains(PASSWORD), "{shown}");
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let _entered = runtime.enter();
@@ -283,7 +292,7 @@ fn debug_output_never_shows_the_proxy_password() {
     let vars =
         HyperTransport::builder().proxy_env_vars([("HTTPS_PROXY", url.as_str()), ("NO_PROXY", "localhost")]);
     let shown = format!("{vars:?}");
-    assert!(shown.contains("localhost") && !shown.contains(PASSWORD), "{shown}");
+    assert!(shown.contains("NO_PROXY") && !shown.contains(PASSWORD), "{shown}");
     let shown = format!("{:?}", vars.build().unwrap());
     assert!(!shown.contains(PASSWORD), "{shown}");
 }

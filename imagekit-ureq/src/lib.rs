@@ -14,9 +14,17 @@
 //! The agent follows no redirects, reads error statuses as answers, and does not ask for
 //! compressed bodies, as the transport contract requires
 //! ([`imagekit_core::transport`]); the per-attempt timeout bounds the whole exchange.
-//! Upload bodies are streamed: [`upload::file`] reads a file as it is sent. ureq reads the
-//! proxy variables of the environment itself (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`); give
-//! [`UreqTransport::with_agent`] an agent configured otherwise to change that.
+//! Upload bodies are streamed: [`upload::file`] reads a file as it is sent.
+//!
+//! # Proxies
+//!
+//! [`UreqTransport::new`] reads the environment's proxy variables (`HTTPS_PROXY`, `HTTP_PROXY`,
+//! `ALL_PROXY`, `NO_PROXY`) and follows the same rule as `imagekit-hyper`,
+//! [`imagekit_core::proxy`], choosing the proxy per request: loopback destinations are reached
+//! directly, `NO_PROXY` takes curl's forms, nothing is read in a CGI program (`REQUEST_METHOD`
+//! set), and a variable that is not a usable `http://` proxy URL is an error when the transport
+//! is built. [`UreqTransport::with_proxy_rules`] takes other rules (one proxy for all, or none);
+//! an agent given to [`UreqTransport::with_agent`] keeps its own proxy settings.
 #![warn(missing_docs)]
 
 // The crate README (its crates.io page) is a doctest, so its example keeps compiling.
@@ -27,8 +35,10 @@ pub struct ReadmeDoctests;
 pub mod upload;
 
 use std::fmt;
+use std::sync::Arc;
 
 use bytes::Bytes;
+use imagekit_core::proxy::{Proxy, ProxyRules};
 use imagekit_core::transport::{HttpRequest, HttpResponse, RequestBody, RequestOptions};
 use imagekit_core::{BlockingClient, BlockingClientBuilder, BlockingTransport, Error};
 use imagekit_core::{TransportError, TransportErrorKind};
@@ -37,58 +47,131 @@ use imagekit_core::{TransportError, TransportErrorKind};
 #[derive(Clone)]
 pub struct UreqTransport {
     agent: ureq::Agent,
+    /// The proxy rule and each of its proxies as ureq's; `None` when every request goes
+    /// direct, or the agent was given with its own proxy settings.
+    proxies: Option<Arc<Proxies>>,
+}
+
+struct Proxies {
+    rules: ProxyRules,
+    /// The rule's proxies (at most two: `http://` and `https://`), built once.
+    built: Vec<(Proxy, ureq::Proxy)>,
 }
 
 impl fmt::Debug for UreqTransport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UreqTransport").finish_non_exhaustive()
-    }
-}
-
-impl Default for UreqTransport {
-    fn default() -> Self {
-        Self::new()
+        // The rules show proxies without their credentials.
+        let rules = self.proxies.as_deref().map(|p| &p.rules);
+        f.debug_struct("UreqTransport").field("proxies", &rules).finish_non_exhaustive()
     }
 }
 
 impl UreqTransport {
-    /// A transport over an agent configured for the core: no redirects, error statuses as
-    /// answers, no compression asked for.
-    pub fn new() -> Self {
-        Self { agent: Self::config().build().into() }
+    /// A transport over an agent configured for the core (no redirects, error statuses as
+    /// answers, no compression asked for), with the proxies of the environment (see the
+    /// [crate docs](crate#proxies)).
+    ///
+    /// An error (of kind [`TransportErrorKind::Other`], naming the variable) when a proxy
+    /// variable is not a usable `http://` proxy URL.
+    pub fn new() -> Result<Self, TransportError> {
+        let rules = ProxyRules::from_env()
+            .map_err(|error| TransportError::with_message(TransportErrorKind::Other, error.to_string()))?;
+        Self::with_proxy_rules(rules)
     }
 
-    /// The agent configuration [`UreqTransport::new`] uses, to change other settings (a proxy,
-    /// TLS, pool sizes) before building the agent for [`UreqTransport::with_agent`].
+    /// A transport like [`UreqTransport::new`]'s with these proxy rules instead of the
+    /// environment's: [`ProxyRules::direct`], [`ProxyRules::all`] or variables read from
+    /// elsewhere ([`ProxyRules::from_vars`]).
+    ///
+    /// ```
+    /// use imagekit_core::proxy::{Proxy, ProxyRules};
+    ///
+    /// let proxy = Proxy::parse("http://user:password@proxy.internal:3128")?;
+    /// let transport = imagekit_ureq::UreqTransport::with_proxy_rules(ProxyRules::all(proxy))?;
+    /// assert!(!format!("{transport:?}").contains("password"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_proxy_rules(rules: ProxyRules) -> Result<Self, TransportError> {
+        let agent = Self::config().build().into();
+        if rules.is_direct() {
+            return Ok(Self { agent, proxies: None });
+        }
+        let mut built: Vec<(Proxy, ureq::Proxy)> = Vec::new();
+        for destination in ["http://imagekit.invalid/", "https://imagekit.invalid/"] {
+            let proxy = destination.parse().ok().and_then(|uri| rules.proxy_for(&uri));
+            if let Some(proxy) = proxy.filter(|proxy| !built.iter().any(|(known, _)| known == *proxy)) {
+                built.push((proxy.clone(), ureq_proxy(proxy)?));
+            }
+        }
+        Ok(Self { agent, proxies: Some(Arc::new(Proxies { rules, built })) })
+    }
+
+    /// The agent configuration [`UreqTransport::new`] uses, to change other settings (TLS,
+    /// pool sizes) before building the agent for [`UreqTransport::with_agent`]. It reads no
+    /// proxy from the environment.
     pub fn config() -> ureq::config::ConfigBuilder<ureq::typestate::AgentScope> {
         ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .accept_encoding(ureq::config::AutoHeaderValue::None)
+            // Proxies come from the workspace's rule, per request: ureq's own reading of the
+            // environment would proxy loopback and honour HTTP_PROXY in CGI programs.
+            .proxy(None)
     }
 
     /// A transport over this agent. It must follow no redirects and read error statuses as
-    /// answers (start from [`UreqTransport::config`]); the transport refuses nothing itself.
+    /// answers (start from [`UreqTransport::config`]); the transport refuses nothing itself,
+    /// and the agent's own proxy settings apply.
     pub fn with_agent(agent: ureq::Agent) -> Self {
-        Self { agent }
+        Self { agent, proxies: None }
     }
+
+    /// The proxy for this request, as ureq's; `None` for a direct connection.
+    fn proxy_for(&self, uri: &http::Uri) -> Option<ureq::Proxy> {
+        let proxies = self.proxies.as_deref()?;
+        let proxy = proxies.rules.proxy_for(uri)?;
+        proxies.built.iter().find(|(known, _)| known == proxy).map(|(_, built)| built.clone())
+    }
+}
+
+/// `proxy` as ureq's: an HTTP CONNECT proxy with its credentials.
+fn ureq_proxy(proxy: &Proxy) -> Result<ureq::Proxy, TransportError> {
+    let mut builder = ureq::Proxy::builder(ureq::ProxyProtocol::Http).host(proxy.host()).port(proxy.port());
+    if let Some((user, password)) = proxy.credentials() {
+        builder = builder.username(user).password(password);
+    }
+    builder.build().map_err(|error| {
+        TransportError::with_message(
+            TransportErrorKind::Proxy,
+            format!("the proxy {proxy} is not usable: {error}"),
+        )
+    })
 }
 
 impl BlockingTransport for UreqTransport {
     fn send(&self, request: HttpRequest, options: RequestOptions) -> Result<HttpResponse, TransportError> {
         let (parts, body) = request.into_parts();
+        let proxy = self.proxies.as_ref().map(|_| self.proxy_for(&parts.uri));
         let response = match body {
             RequestBody::Full(bytes) => {
                 // Borrowed: the body is sent from the bytes the core built, not a copy.
                 let request = http::Request::from_parts(parts, &bytes[..]);
-                self.agent.run(self.agent.configure_request(request).timeout_global(options.timeout).build())
+                let mut config = self.agent.configure_request(request).timeout_global(options.timeout);
+                if let Some(proxy) = proxy {
+                    config = config.proxy(proxy);
+                }
+                self.agent.run(config.build())
             }
             body @ RequestBody::Stream(_) => {
                 // Read as ureq writes: a file is never in memory whole. The length is in the
                 // request's Content-Length, which ureq keeps.
                 let body = ureq::SendBody::from_owned_reader(body.into_reader());
                 let request = http::Request::from_parts(parts, body);
-                self.agent.run(self.agent.configure_request(request).timeout_global(options.timeout).build())
+                let mut config = self.agent.configure_request(request).timeout_global(options.timeout);
+                if let Some(proxy) = proxy {
+                    config = config.proxy(proxy);
+                }
+                self.agent.run(config.build())
             }
         };
         let response = response.map_err(classify)?;
@@ -117,28 +200,29 @@ fn classify(error: ureq::Error) -> TransportError {
 }
 
 /// A blocking client builder over a default [`UreqTransport`]; add the private key and any
-/// settings, then `build()`.
+/// settings, then `build()`. An error when the environment's proxy variables are unusable
+/// (see [`UreqTransport::new`]).
 ///
 /// ```no_run
 /// # fn run() -> Result<(), imagekit_core::Error> {
-/// let client = imagekit_ureq::builder()
+/// let client = imagekit_ureq::builder()?
 ///     .private_key("private_...")
 ///     .retry_policy(imagekit_core::RetryPolicy::default().with_max_retries(4))
 ///     .build()?;
 /// # Ok(()) }
 /// ```
-pub fn builder() -> BlockingClientBuilder {
-    BlockingClient::builder().transport(UreqTransport::new())
+pub fn builder() -> Result<BlockingClientBuilder, Error> {
+    Ok(BlockingClient::builder().transport(UreqTransport::new()?))
 }
 
 /// A blocking client for `private_key` over a default [`UreqTransport`].
 pub fn client(private_key: impl Into<String>) -> Result<BlockingClient, Error> {
-    builder().private_key(private_key).build()
+    builder()?.private_key(private_key).build()
 }
 
 /// A blocking client configured from the environment over a default [`UreqTransport`]:
 /// `IMAGEKIT_PRIVATE_KEY` (required), `IMAGEKIT_BASE_URL` and the other names
 /// [`imagekit_core::ClientBuilder::from_env`] reads.
 pub fn from_env() -> Result<BlockingClient, Error> {
-    BlockingClientBuilder::from_env().transport(UreqTransport::new()).build()
+    BlockingClientBuilder::from_env().transport(UreqTransport::new()?).build()
 }

@@ -13,6 +13,7 @@ const KEY: &str = "private_ureq_test_key";
 
 fn client(base_url: &str) -> BlockingClient {
     imagekit_ureq::builder()
+        .unwrap()
         .private_key(KEY)
         .base_url(base_url)
         .upload_base_url(base_url)
@@ -85,6 +86,7 @@ fn failures_are_classified_as_the_core_needs() {
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = silent.local_addr().unwrap();
     let client = imagekit_ureq::builder()
+        .unwrap()
         .private_key(KEY)
         .base_url(format!("http://{addr}"))
         .retry_policy(RetryPolicy::none())
@@ -114,6 +116,7 @@ fn the_transport_follows_no_redirect_and_hides_nothing_in_debug() {
             .unwrap();
     });
     let client = imagekit_ureq::builder()
+        .unwrap()
         .private_key(KEY)
         .base_url(format!("http://{addr}"))
         .retry_policy(RetryPolicy::none())
@@ -122,7 +125,8 @@ fn the_transport_follows_no_redirect_and_hides_nothing_in_debug() {
     let error = client.files().get("f").unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(302), "{error}");
     server.join().unwrap();
-    assert_eq!(format!("{:?}", UreqTransport::new()), "UreqTransport { .. }");
+    let direct = UreqTransport::with_proxy_rules(imagekit_core::proxy::ProxyRules::direct()).unwrap();
+    assert_eq!(format!("{direct:?}"), "UreqTransport { proxies: None, .. }");
 }
 
 /// A file in the system's temporary directory, unique to this process and test.
