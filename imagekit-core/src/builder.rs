@@ -199,6 +199,12 @@ impl<K> Builder<K> {
 
     /// The largest response body accepted, 64 MiB by default; a larger one is a transport
     /// error of kind `BodyTooLarge`, so a broken or hostile server cannot exhaust memory.
+    ///
+    /// What a body becomes is bounded too: before decoding, a body that lists more than 10,000
+    /// items, or whose values could take more than about 32 bytes of memory per body byte
+    /// (2M empty objects in 6 MB, say), is an [`Error::Decode`] instead. So an answer costs at
+    /// most about 32 times this cap in memory (2 GB at the default; lower the cap where that
+    /// is too much), and real answers far less: a page of 1,000 files is under 2 MB.
     pub fn max_response_bytes(mut self, max: u64) -> Self {
         self.config.max_response_bytes = Some(max);
         self

@@ -364,10 +364,15 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// Reads an error answer. A body that is not a JSON object is kept raw and not interpreted.
+    /// Reads an error answer. A body that is not a JSON object is kept raw and not interpreted,
+    /// and so is one too dense to decode in bounded memory.
     pub fn from_response(meta: ResponseMeta) -> Self {
-        let mut extra = match serde_json::from_slice::<Value>(meta.body()) {
-            Ok(Value::Object(map)) => map,
+        let decoded = match crate::budget::refusal(meta.body()) {
+            None => serde_json::from_slice::<Value>(meta.body()).ok(),
+            Some(_) => None,
+        };
+        let mut extra = match decoded {
+            Some(Value::Object(map)) => map,
             _ => Map::new(),
         };
         let mut take_string = |key: &str| match extra.remove(key) {

@@ -97,6 +97,7 @@ mod attempt;
 #[cfg(not(target_arch = "wasm32"))]
 mod blocking;
 mod body;
+mod budget;
 mod builder;
 mod call;
 mod caller;

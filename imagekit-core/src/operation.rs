@@ -569,6 +569,10 @@ fn decode_partial<T: DeserializeOwned + PartialSuccess>(
 }
 
 fn decode_body<T: DeserializeOwned>(body: &Bytes) -> Result<T, (String, serde_json::Error)> {
+    // Before decoding: the body cap bounds the bytes, not what they would become.
+    if let Some(reason) = crate::budget::refusal(body) {
+        return Err((".".to_owned(), serde::de::Error::custom(reason)));
+    }
     match serde_json::from_slice(body) {
         Ok(value) => Ok(value),
         // Cold path: decode again, tracking the path, so the error says where it failed.
