@@ -95,9 +95,48 @@ fn admin_requests_need_a_loopback_host() {
     assert_eq!(emulator.file_count(), 1, "nothing was reset");
     let own_page = "Origin: http://localhost:3000\r\n";
     assert_eq!(send(addr, "GET", "/__emulator/health", &local(&server), own_page, "").0, 200);
-    // The API is not admin: any Host, with the key.
+}
+
+#[test]
+fn the_api_answers_other_hosts_and_origins_only_when_remote_use_is_allowed() {
+    let emulator = Emulator::new(KEY);
+    let server = emulator.serve_on_free_port().unwrap();
+    let (addr, port) = (server.addr(), server.addr().port());
     let auth = format!("Authorization: {}\r\n", auth_header(KEY));
-    assert_eq!(send(addr, "GET", "/v1/files", "evil.example", &auth, "").0, 200);
+    let upload = |host: &str, headers: &str| {
+        let boundary = "b0undary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"fileName\"\r\n\r\nx.txt\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.txt\"\r\n\r\nx\r\n--{boundary}--\r\n"
+        );
+        let headers = format!("{auth}{headers}Content-Type: multipart/form-data; boundary={boundary}\r\n");
+        send(addr, "POST", "/api/v1/files/upload", host, &headers, &body)
+    };
+    // This machine's programs and pages: answered.
+    assert_eq!(send(addr, "GET", "/v1/files", &format!("localhost:{port}"), &auth, "").0, 200);
+    assert_eq!(upload(&local(&server), "Origin: http://localhost:3000\r\n").0, 200);
+    // A page rebound to 127.0.0.1 (its own name as Host), or of another origin: refused, and
+    // nothing is stored or listed.
+    for (host, headers) in [
+        ("evil.example".to_owned(), String::new()),
+        (format!("evil.example:{port}"), String::new()),
+        (local(&server), "Origin: https://evil.example\r\n".to_owned()),
+        (local(&server), "Origin: null\r\n".to_owned()),
+    ] {
+        let (status, body) = upload(&host, &headers);
+        assert_eq!(status, 403, "{host} {headers}: {body}");
+        let (status, body) = send(addr, "GET", "/v1/files", &host, &format!("{auth}{headers}"), "");
+        assert_eq!(status, 403, "{host} {headers}: {body}");
+        assert!(body["message"].as_str().unwrap().contains("The emulator's API"), "{body}");
+    }
+    assert_eq!(emulator.file_count(), 1, "only the loopback upload was stored");
+
+    let remote = emulator.serve_with("127.0.0.1:0", ServeOptions::new().allow_remote(true)).unwrap();
+    assert_eq!(send(remote.addr(), "GET", "/v1/files", "evil.example", &auth, "").0, 200);
+    let origin = format!("{auth}Origin: https://app.example\r\n");
+    assert_eq!(send(remote.addr(), "GET", "/v1/files", "imagekit.internal", &origin, "").0, 200);
+    // Admin requests keep their guard either way.
+    assert_eq!(send(remote.addr(), "POST", "/__emulator/reset", "evil.example", "", "").0, 403);
 }
 
 #[test]

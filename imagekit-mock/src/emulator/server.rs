@@ -2,8 +2,9 @@
 //! can be started from synchronous tests, async tests and the binary alike.
 //!
 //! A developer runs it on their own machine while browsing, so the server assumes the requests
-//! it gets may come from a hostile web page: admin requests must name a loopback host and carry
-//! JSON (which a page cannot send across origins without the emulator's consent), it binds to
+//! it gets may come from a hostile web page: every request must name a loopback host (and come
+//! from no page, or a page of a loopback origin) unless remote use was allowed, admin requests
+//! always, and admin requests carry JSON (which a page cannot send across origins without the emulator's consent), it binds to
 //! loopback unless told otherwise, and slow or oversized requests cannot hold it.
 
 use std::convert::Infallible;
@@ -115,9 +116,13 @@ impl ServeOptions {
         self
     }
 
-    /// Allows binding to an address other machines can reach (e.g. `0.0.0.0` in a container).
-    /// Without it, serving on a non-loopback address is an error. Admin requests still need a
-    /// loopback `Host` header: send `Host: localhost` from elsewhere, and set an admin token.
+    /// Allows binding to an address other machines can reach (e.g. `0.0.0.0` in a container),
+    /// and lets the API answer requests whose `Host` or `Origin` is not loopback. Without it,
+    /// serving on a non-loopback address is an error, and the API, like the admin endpoints,
+    /// answers only requests addressed to `localhost`, `127.0.0.1` or `[::1]` from no page or a
+    /// page of a loopback origin, so a web page elsewhere (or rebound to 127.0.0.1 by DNS)
+    /// cannot use the well-known default key. Admin requests still need a loopback `Host`
+    /// header: send `Host: localhost` from elsewhere, and set an admin token.
     pub fn allow_remote(mut self, allow: bool) -> Self {
         self.allow_remote = allow;
         self
@@ -321,6 +326,12 @@ async fn answer(
         if let Err(refusal) = check_admin(&parts, options) {
             return closing(refusal);
         }
+    } else if !options.allow_remote {
+        // The API too: a page of another origin (or one rebound to 127.0.0.1) would otherwise
+        // upload and read the library with the well-known default key.
+        if let Err(refusal) = check_local(&parts, "The emulator's API") {
+            return closing(refusal);
+        }
     }
     let declared =
         parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok());
@@ -359,25 +370,7 @@ fn closing(mut response: HttpResponse) -> HttpResponse {
 #[allow(clippy::result_large_err)]
 fn check_admin(parts: &http::request::Parts, options: &ServeOptions) -> Result<(), HttpResponse> {
     let header = |name: http::header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    let host_ok = header(HOST).is_some_and(is_loopback_host)
-        && parts.uri.authority().is_none_or(|a| is_loopback_host(a.as_str()));
-    if !host_ok {
-        return Err(handlers::error(
-            StatusCode::FORBIDDEN,
-            "The emulator's admin endpoints only answer requests addressed to localhost, 127.0.0.1 or [::1] (the Host header).",
-        ));
-    }
-    let origin_ok = parts.headers.get(ORIGIN).is_none_or(|origin| {
-        let origin = origin.to_str().unwrap_or_default();
-        let host = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"));
-        host.is_some_and(is_loopback_host)
-    });
-    if !origin_ok {
-        return Err(handlers::error(
-            StatusCode::FORBIDDEN,
-            "The emulator's admin endpoints do not answer requests from web pages of other origins.",
-        ));
-    }
+    check_local(parts, "The emulator's admin endpoints")?;
     if has_body(&parts.headers) && !header(CONTENT_TYPE).is_some_and(is_json) {
         return Err(handlers::error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -397,6 +390,36 @@ fn check_admin(parts: &http::request::Parts, options: &ServeOptions) -> Result<(
             refusal.headers_mut().insert(http::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             return Err(refusal);
         }
+    }
+    Ok(())
+}
+
+/// A loopback `Host` (and target, and `Origin` if any): what a request from this machine's own
+/// programs and pages carries, and what a page of another origin, or one rebound to 127.0.0.1
+/// by DNS, cannot. `what` names the endpoints in the refusal.
+#[allow(clippy::result_large_err)]
+fn check_local(parts: &http::request::Parts, what: &str) -> Result<(), HttpResponse> {
+    let host_ok = parts.headers.get(HOST).and_then(|v| v.to_str().ok()).is_some_and(is_loopback_host)
+        && parts.uri.authority().is_none_or(|a| is_loopback_host(a.as_str()));
+    if !host_ok {
+        return Err(handlers::error(
+            StatusCode::FORBIDDEN,
+            &format!(
+                "{what} only answer requests addressed to localhost, 127.0.0.1 or [::1] (the Host header); \
+                 start the emulator with --allow-remote to serve other hosts."
+            ),
+        ));
+    }
+    let origin_ok = parts.headers.get(ORIGIN).is_none_or(|origin| {
+        let origin = origin.to_str().unwrap_or_default();
+        let host = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://"));
+        host.is_some_and(is_loopback_host)
+    });
+    if !origin_ok {
+        return Err(handlers::error(
+            StatusCode::FORBIDDEN,
+            &format!("{what} do not answer requests from web pages of other origins."),
+        ));
     }
     Ok(())
 }
