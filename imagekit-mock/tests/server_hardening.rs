@@ -372,3 +372,51 @@ fn the_binary_needs_allow_remote_and_takes_an_admin_token() {
         started.elapsed()
     );
 }
+
+#[test]
+fn bodies_in_flight_share_one_cap_and_a_held_body_stalls_no_other_request() {
+    let emulator = Emulator::new(KEY);
+    let options = ServeOptions::new()
+        .max_body_bytes(64 * 1024)
+        .max_in_flight_bytes(64 * 1024)
+        .body_read_timeout(Duration::from_secs(20));
+    let server = emulator.serve_with("127.0.0.1:0", options).unwrap();
+    let (addr, host) = (server.addr(), local(&server));
+    let auth = format!("Authorization: {}\r\n{JSON}", auth_header(KEY));
+    // One body that declares the whole cap and sends half: it holds all the room.
+    let padding = |n: usize| " ".repeat(n);
+    let held_body = format!(r#"{{"folderName": "held"}}{}"#, padding(64 * 1024 - 22));
+    let mut held = connect(addr);
+    let head = format!(
+        "POST /v1/folder HTTP/1.1\r\nHost: {host}\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        held_body.len()
+    );
+    held.write_all(format!("{head}{}", &held_body[..32 * 1024]).as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    // A request without a body is answered while the held one waits for the rest of its own.
+    assert_eq!(send(addr, "GET", "/v1/files", &host, &auth, "").0, 200);
+    // A request whose body finds no room is not read, and not answered, until the room is free.
+    let mut waiting = connect(addr);
+    let body = r#"{"folderName": "waited"}"#;
+    let request = format!(
+        "POST /v1/folder HTTP/1.1\r\nHost: {host}\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    waiting.write_all(request.as_bytes()).unwrap();
+    waiting.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    let mut first = [0u8; 1];
+    let early = waiting.read(&mut first);
+    assert!(early.is_err(), "answered while the room was held: {early:?}");
+    let folders = || {
+        let (status, list) = send(addr, "GET", "/v1/files?type=folder", &host, &auth, "");
+        assert_eq!(status, 200, "{list}");
+        list.as_array().map_or(0, Vec::len)
+    };
+    assert_eq!(folders(), 0);
+    // The held body completes and is answered; then the waiting one is.
+    held.write_all(&held_body.as_bytes()[32 * 1024..]).unwrap();
+    assert_eq!(read_answer(&mut held).0, 201);
+    waiting.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    assert_eq!(read_answer(&mut waiting).0, 201);
+    assert_eq!(folders(), 2);
+}

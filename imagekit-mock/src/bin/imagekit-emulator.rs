@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run -p imagekit-mock --bin imagekit-emulator -- [--port N] [--private-key KEY] [--url-endpoint URL]
 //!     [--host ADDR [--allow-remote]] [--admin-token TOKEN] [--header-timeout SECS] [--body-timeout SECS]
-//!     [--max-body-bytes N] [--max-storage-bytes N]
+//!     [--max-body-bytes N] [--max-in-flight-bytes N] [--max-storage-bytes N]
 //! ```
 //!
 //! Prints the base URL (`http://127.0.0.1:PORT`) on the first line of standard output. Use it as
@@ -21,7 +21,7 @@ use imagekit_mock::emulator::{Emulator, ServeOptions};
 
 const USAGE: &str = "usage: imagekit-emulator [--port N] [--private-key KEY] [--url-endpoint URL] \
 [--host ADDR] [--allow-remote] [--admin-token TOKEN] [--header-timeout SECS] [--body-timeout SECS] \
-[--max-body-bytes N] [--max-storage-bytes N]
+[--max-body-bytes N] [--max-in-flight-bytes N] [--max-storage-bytes N]
   --port 0 or none: a free port; --host: 127.0.0.1 unless set, a non-loopback one needs --allow-remote;
   the admin token may come from IMAGEKIT_EMULATOR_ADMIN_TOKEN instead";
 
@@ -89,6 +89,7 @@ fn run() -> Result<ExitCode, ExitCode> {
                 };
             }
             "--max-body-bytes" => options = options.max_body_bytes(parse(&name, &value)?),
+            "--max-in-flight-bytes" => options = options.max_in_flight_bytes(parse(&name, &value)?),
             "--max-storage-bytes" => storage_limit = Some(parse(&name, &value)?),
             _ => {
                 eprintln!("unknown argument {name:?}\n{USAGE}");

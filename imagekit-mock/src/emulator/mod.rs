@@ -118,6 +118,8 @@ pub use server::{ServeOptions, ServerHandle};
 
 use state::State;
 
+use crate::multipart::ReadForm;
+
 /// The stateful in-memory ImageKit. Cheap to clone; clones share the state.
 #[derive(Clone)]
 pub struct Emulator {
@@ -197,11 +199,14 @@ impl FaultRule {
         self
     }
 
-    fn fits(&self, method: &Method, path: &str, form_file_name: &mut FormFileName<'_>) -> bool {
+    fn fits(&self, method: &Method, path: &str, form: &ReadForm) -> bool {
         self.times > 0
             && self.method.as_ref().is_none_or(|m| m == method)
             && path.starts_with(&self.path_prefix)
-            && self.file_name.as_ref().is_none_or(|name| form_file_name.get() == Some(name.as_str()))
+            && self
+                .file_name
+                .as_ref()
+                .is_none_or(|name| form.text("fileName").as_deref() == Some(name.as_str()))
     }
 
     fn answer(&self) -> HttpResponse {
@@ -269,36 +274,6 @@ impl FaultRule {
             Some(_) => return Err("fileName must be a string".into()),
         };
         Ok(Self { method, path_prefix, times, status, body, file_name })
-    }
-}
-
-/// A request's `fileName` form field, read only if a rule asks for it (most requests are not
-/// multipart, and most rules do not look).
-struct FormFileName<'a> {
-    headers: &'a http::HeaderMap,
-    body: &'a Bytes,
-    read: Option<Option<String>>,
-}
-
-impl<'a> FormFileName<'a> {
-    fn new(headers: &'a http::HeaderMap, body: &'a Bytes) -> Self {
-        Self { headers, body, read: None }
-    }
-
-    fn get(&mut self) -> Option<&str> {
-        let (headers, body) = (self.headers, self.body);
-        self.read
-            .get_or_insert_with(|| {
-                let content_type = headers.get(http::header::CONTENT_TYPE)?.to_str().ok()?;
-                let parts = crate::multipart::parse(content_type, body).ok()?;
-                // As the upload handler reads it: the last text field of the name.
-                parts
-                    .iter()
-                    .rev()
-                    .find(|p| p.name == "fileName" && p.filename.is_none())
-                    .map(|p| String::from_utf8_lossy(&p.data).into_owned())
-            })
-            .as_deref()
     }
 }
 
@@ -396,11 +371,12 @@ impl Emulator {
     fn dispatch(&self, request: http::Request<Bytes>, faults: bool) -> HttpResponse {
         let (parts, body) = request.into_parts();
         let path = parts.uri.path().to_owned();
+        // Before the lock: reading a large form is the slowest step of an upload.
+        let form = ReadForm::of(&parts.headers, &body);
         let mut state = self.state();
         let admin = handlers::is_admin_path(&path);
         let injected = if faults && !admin {
-            let mut file_name = FormFileName::new(&parts.headers, &body);
-            state.faults.iter_mut().find(|rule| rule.fits(&parts.method, &path, &mut file_name)).map(|rule| {
+            state.faults.iter_mut().find(|rule| rule.fits(&parts.method, &path, &form)).map(|rule| {
                 rule.times -= 1;
                 rule.answer()
             })
@@ -412,7 +388,15 @@ impl Emulator {
         let mut response = match injected {
             Some(response) => response,
             None => {
-                handlers::route(&mut state, &parts.method, &path, parts.uri.query(), &parts.headers, &body)
+                let request = handlers::Incoming {
+                    method: &parts.method,
+                    path: &path,
+                    query: parts.uri.query(),
+                    headers: &parts.headers,
+                    body: &body,
+                    form: &form,
+                };
+                handlers::route(&mut state, &request)
             }
         };
         if faults && !admin {

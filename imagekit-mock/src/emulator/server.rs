@@ -20,11 +20,11 @@ use http::header::{
     AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, ORIGIN, TRANSFER_ENCODING,
 };
 use http::{HeaderMap, HeaderValue, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use imagekit_core::transport::HttpResponse;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, SemaphorePermit, oneshot};
 
 use imagekit_core::{Error, TransportError, TransportErrorKind};
 
@@ -77,6 +77,7 @@ pub struct ServeOptions {
     header_read_timeout: Duration,
     body_read_timeout: Duration,
     max_body_bytes: usize,
+    max_in_flight_bytes: usize,
 }
 
 impl Default for ServeOptions {
@@ -87,6 +88,7 @@ impl Default for ServeOptions {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(60),
             max_body_bytes: 256 * 1024 * 1024,
+            max_in_flight_bytes: 512 * 1024 * 1024,
         }
     }
 }
@@ -99,6 +101,7 @@ impl std::fmt::Debug for ServeOptions {
             .field("header_read_timeout", &self.header_read_timeout)
             .field("body_read_timeout", &self.body_read_timeout)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_in_flight_bytes", &self.max_in_flight_bytes)
             .finish()
     }
 }
@@ -147,6 +150,39 @@ impl ServeOptions {
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.max_body_bytes = bytes;
         self
+    }
+
+    /// The most request body bytes held at once across all connections, 512 MiB unless set
+    /// (and never less than [`max_body_bytes`](Self::max_body_bytes)). A body is read only once
+    /// its bytes fit (a declared `Content-Length` is reserved whole before reading; a chunked
+    /// body as it arrives), so concurrent large uploads wait their turn instead of exhausting
+    /// memory; one that cannot start within the body timeout is answered 503 with
+    /// `Retry-After`.
+    pub fn max_in_flight_bytes(mut self, bytes: usize) -> Self {
+        self.max_in_flight_bytes = bytes;
+        self
+    }
+}
+
+/// Request body bytes held across connections, counted in KiB so one permit count (a `u32`)
+/// covers any body.
+struct InFlight {
+    kib: Semaphore,
+    total_kib: u32,
+}
+
+impl InFlight {
+    fn new(options: &ServeOptions) -> Self {
+        let bytes = options.max_in_flight_bytes.max(options.max_body_bytes);
+        let total_kib =
+            u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX).min(Semaphore::MAX_PERMITS as u32);
+        Self { kib: Semaphore::new(total_kib as usize), total_kib }
+    }
+
+    /// Room for `bytes` more, waiting until it is free.
+    async fn reserve(&self, bytes: usize) -> Option<SemaphorePermit<'_>> {
+        let kib = u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX).min(self.total_kib);
+        self.kib.acquire_many(kib).await.ok()
     }
 }
 
@@ -248,13 +284,19 @@ impl Emulator {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_io().enable_time().build()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let emulator = self.clone();
+        let in_flight = Arc::new(InFlight::new(&options));
         let options = Arc::new(options);
         let thread = std::thread::Builder::new().name(format!("imagekit-emulator-{}", addr.port())).spawn(
             move || {
                 runtime.block_on(async move {
                     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
                     let serve = |(stream, _): (tokio::net::TcpStream, SocketAddr)| {
-                        tokio::spawn(serve_connection(stream, emulator.clone(), Arc::clone(&options)));
+                        let shared = Shared {
+                            emulator: emulator.clone(),
+                            options: Arc::clone(&options),
+                            in_flight: Arc::clone(&in_flight),
+                        };
+                        tokio::spawn(serve_connection(stream, shared));
                     };
                     tokio::select! {
                         _ = stopped => {}
@@ -302,12 +344,19 @@ where
     }
 }
 
-async fn serve_connection(stream: tokio::net::TcpStream, emulator: Emulator, options: Arc<ServeOptions>) {
-    let header_read_timeout = options.header_read_timeout;
+/// What every connection of one server shares.
+#[derive(Clone)]
+struct Shared {
+    emulator: Emulator,
+    options: Arc<ServeOptions>,
+    in_flight: Arc<InFlight>,
+}
+
+async fn serve_connection(stream: tokio::net::TcpStream, shared: Shared) {
+    let header_read_timeout = shared.options.header_read_timeout;
     let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
-        let emulator = emulator.clone();
-        let options = Arc::clone(&options);
-        async move { Ok::<_, Infallible>(answer(&emulator, &options, request).await.map(Full::new)) }
+        let shared = shared.clone();
+        async move { Ok::<_, Infallible>(answer(&shared, request).await.map(Full::new)) }
     });
     let _ = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
@@ -316,11 +365,8 @@ async fn serve_connection(stream: tokio::net::TcpStream, emulator: Emulator, opt
         .await;
 }
 
-async fn answer(
-    emulator: &Emulator,
-    options: &ServeOptions,
-    request: http::Request<hyper::body::Incoming>,
-) -> http::Response<Bytes> {
+async fn answer(shared: &Shared, request: http::Request<hyper::body::Incoming>) -> http::Response<Bytes> {
+    let options = &*shared.options;
     let (parts, body) = request.into_parts();
     if handlers::is_admin_path(parts.uri.path()) {
         if let Err(refusal) = check_admin(&parts, options) {
@@ -338,10 +384,36 @@ async fn answer(
     if declared.is_some_and(|length| length > options.max_body_bytes as u64) {
         return closing(too_large());
     }
-    let read = Limited::new(body, options.max_body_bytes).collect();
-    match tokio::time::timeout(options.body_read_timeout, read).await {
-        Ok(Ok(collected)) => emulator.handle(http::Request::from_parts(parts, collected.to_bytes())),
-        Ok(Err(_)) => closing(too_large()),
+    let deadline = tokio::time::Instant::now() + options.body_read_timeout;
+    // A declared length is reserved whole before reading, so two large bodies never each hold
+    // half of the room the other waits for.
+    let reserved = match declared {
+        Some(length) if length > 0 => {
+            match tokio::time::timeout_at(deadline, shared.in_flight.reserve(length as usize)).await {
+                Ok(Some(permit)) => Some(permit),
+                _ => return closing(busy(options)),
+            }
+        }
+        _ => None,
+    };
+    let read = read_body(body, options.max_body_bytes, &shared.in_flight, reserved.is_none());
+    match tokio::time::timeout_at(deadline, read).await {
+        Ok(Ok((bytes, _permits))) => {
+            let emulator = shared.emulator.clone();
+            let request = http::Request::from_parts(parts, bytes);
+            // Off the connection thread: the other connections' heads and bodies are read
+            // while this one is handled. The body's room is freed once it is answered.
+            let answered = tokio::task::spawn_blocking(move || emulator.handle(request)).await;
+            drop(reserved);
+            answered.unwrap_or_else(|_| {
+                handlers::error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The emulator failed to answer this request.",
+                )
+            })
+        }
+        Ok(Err(BodyFailure::TooLarge)) => closing(too_large()),
+        Ok(Err(BodyFailure::NoRoom)) => closing(busy(options)),
         Err(_) => closing(handlers::error(
             StatusCode::REQUEST_TIMEOUT,
             &format!(
@@ -350,6 +422,51 @@ async fn answer(
             ),
         )),
     }
+}
+
+/// Why a body was not read whole.
+enum BodyFailure {
+    /// Over the cap, or cut short.
+    TooLarge,
+    /// No room among the bytes in flight.
+    NoRoom,
+}
+
+/// Reads a body up to `cap` bytes; with `reserve`, takes room for each frame as it arrives
+/// (a body of undeclared length), and returns that room with the bytes.
+async fn read_body(
+    mut body: hyper::body::Incoming,
+    cap: usize,
+    in_flight: &InFlight,
+    reserve: bool,
+) -> Result<(Bytes, Vec<SemaphorePermit<'_>>), BodyFailure> {
+    let mut collected = bytes::BytesMut::new();
+    let mut permits = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { return Err(BodyFailure::TooLarge) };
+        let Ok(data) = frame.into_data() else { continue };
+        if collected.len() + data.len() > cap {
+            return Err(BodyFailure::TooLarge);
+        }
+        if reserve {
+            permits.push(in_flight.reserve(data.len()).await.ok_or(BodyFailure::NoRoom)?);
+        }
+        collected.extend_from_slice(&data);
+    }
+    Ok((collected.freeze(), permits))
+}
+
+fn busy(options: &ServeOptions) -> HttpResponse {
+    let mut answer = handlers::error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &format!(
+            "The emulator is reading other request bodies and had no room for this one within {} s; \
+             try again.",
+            options.body_read_timeout.as_secs_f64()
+        ),
+    );
+    answer.headers_mut().insert(http::header::RETRY_AFTER, HeaderValue::from_static("1"));
+    answer
 }
 
 fn too_large() -> HttpResponse {

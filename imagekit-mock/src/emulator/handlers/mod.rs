@@ -99,14 +99,18 @@ const RECORD_RESOURCES: [&records::Resource; 6] = [
     &account::WEBHOOKS,
 ];
 
-pub(crate) fn route(
-    state: &mut State,
-    method: &Method,
-    path: &str,
-    query: Option<&str>,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> HttpResponse {
+/// A request as the router reads it, its form (if multipart) already read.
+pub(crate) struct Incoming<'a> {
+    pub(crate) method: &'a Method,
+    pub(crate) path: &'a str,
+    pub(crate) query: Option<&'a str>,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: &'a Bytes,
+    pub(crate) form: &'a multipart::ReadForm,
+}
+
+pub(crate) fn route(state: &mut State, request: &Incoming<'_>) -> HttpResponse {
+    let Incoming { method, path, query, headers, body, form } = *request;
     let segments = path_segments(path);
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     if segments.first() == Some(&ADMIN_SEGMENT) {
@@ -119,7 +123,7 @@ pub(crate) fn route(
         }
     }
     let result = match (method.clone(), segments.as_slice()) {
-        (Method::POST, ["api", version, "files", "upload"]) => upload(state, version, headers, body),
+        (Method::POST, ["api", version, "files", "upload"]) => upload(state, version, headers, form),
         (Method::GET, ["v1", "files"]) => list(state, query),
         (Method::GET, ["v1", "files", id, "details"]) => details(state, id),
         (Method::PATCH, ["v1", "files", id, "details"]) => update_details(state, id, body),

@@ -2,17 +2,15 @@
 
 use super::*;
 
-pub(super) fn upload(state: &mut State, api_version: &str, headers: &HeaderMap, body: &Bytes) -> Reply {
-    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let parts = multipart::parse(content_type, body)
-        .map_err(|_| bad_request("Your request is not a valid multipart/form-data body."))?;
-    let text = |name: &str| {
-        parts
-            .iter()
-            .rev()
-            .find(|p| p.name == name && p.filename.is_none())
-            .map(|p| String::from_utf8_lossy(&p.data).into_owned())
-    };
+pub(super) fn upload(
+    state: &mut State,
+    api_version: &str,
+    headers: &HeaderMap,
+    form: &multipart::ReadForm,
+) -> Reply {
+    let parts =
+        form.parts().ok_or_else(|| bad_request("Your request is not a valid multipart/form-data body."))?;
+    let text = |name: &str| form.text(name);
     let signed_fields: Vec<String> = parts
         .iter()
         .filter(|p| p.filename.is_none() && p.name != "file" && p.name != "token")
