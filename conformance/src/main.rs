@@ -15,6 +15,11 @@
 //! answer and once asking for the 207 (Prism's `Prefer: code=207` request header), which must
 //! come back as a success value marked partial.
 //!
+//! With `IMAGEKIT_CONFORMANCE_TRACE=FILE` it writes the whole run's TRACE log (every request
+//! and answer body) to `FILE`, with a proxy whose password is [`PROXY_PASSWORD`] configured for
+//! `https://` (never used against a local Prism): CI then searches the log for every secret
+//! the suite holds, which must not be there.
+//!
 //! It fails on any `sl-violations` header, any request without the JSON body the spec describes
 //! (the spec marks most bodies optional, so Prism alone would not notice), any call that does not succeed and parse, and any
 //! operationId of the spec that it neither calls nor lists as excluded with a reason. The one
@@ -104,7 +109,27 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The password of the proxy configured when tracing, which must appear nowhere in the log.
+const PROXY_PASSWORD: &str = "conformance-proxy-pw";
+
+/// Writes every event, TRACE included, to the file `IMAGEKIT_CONFORMANCE_TRACE` names; `false`
+/// when it is not set.
+fn trace_to_file() -> Result<bool, String> {
+    let Some(path) = std::env::var_os("IMAGEKIT_CONFORMANCE_TRACE").filter(|p| !p.is_empty()) else {
+        return Ok(false);
+    };
+    let file = std::fs::File::create(&path).map_err(|e| format!("cannot write the trace log: {e}"))?;
+    tracing_subscriber::fmt()
+        .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init()
+        .map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
 async fn run() -> Result<bool, String> {
+    let tracing = trace_to_file()?;
     let spec_file = spec_path();
     let text = std::fs::read_to_string(&spec_file).map_err(|e| {
         format!(
@@ -132,7 +157,12 @@ async fn run() -> Result<bool, String> {
     let upload_url = std::env::var("IMAGEKIT_UPLOAD_BASE_URL").ok().filter(|u| !u.is_empty());
     println!("conformance: {} operations in the spec, testing against {base_url}", spec_ids.len());
 
-    let transport = CheckingTransport::new(HyperTransport::new().map_err(|e| e.to_string())?);
+    let mut transport = HyperTransport::builder();
+    if tracing {
+        let proxy = format!("http://conformance:{PROXY_PASSWORD}@127.0.0.1:9");
+        transport = transport.proxy_env_vars([("HTTPS_PROXY", proxy)]);
+    }
+    let transport = CheckingTransport::new(transport.build().map_err(|e| e.to_string())?);
     let client = Client::builder()
         .private_key(
             std::env::var("IMAGEKIT_PRIVATE_KEY").unwrap_or_else(|_| "private_conformance_key=".into()),

@@ -97,6 +97,21 @@
 
 mod form;
 mod handlers;
+
+/// Hooks for the fuzz targets: not a stable API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Whether the HTTP server's admin guard applies to `path`.
+    pub fn guard_applies(path: &str) -> bool {
+        super::handlers::is_admin_path(path)
+    }
+
+    /// Whether the router would answer `path` with an admin endpoint.
+    pub fn routes_to_admin(path: &str) -> bool {
+        super::handlers::path_routes_to_admin(path)
+    }
+}
 mod search;
 #[cfg(feature = "server")]
 mod server;

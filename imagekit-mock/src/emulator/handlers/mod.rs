@@ -113,7 +113,7 @@ pub(crate) fn route(state: &mut State, request: &Incoming<'_>) -> HttpResponse {
     let Incoming { method, path, query, headers, body, form } = *request;
     let segments = path_segments(path);
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-    if segments.first() == Some(&ADMIN_SEGMENT) {
+    if routes_to_admin(&segments) {
         return admin(state, method, &segments[1..], body);
     }
     let is_upload = matches!(segments.as_slice(), ["api", "v1" | "v2", "files", "upload"]);
@@ -154,6 +154,19 @@ pub(crate) fn route(state: &mut State, request: &Incoming<'_>) -> HttpResponse {
             .unwrap_or_else(|| Err(error(StatusCode::NOT_FOUND, "The requested resource does not exist."))),
     };
     result.unwrap_or_else(|answer| answer)
+}
+
+/// Whether the router sends a path of these segments to the admin endpoints: what the server's
+/// guard ([`is_admin_path`]) must agree with for every path.
+pub(crate) fn routes_to_admin(segments: &[&str]) -> bool {
+    segments.first() == Some(&ADMIN_SEGMENT)
+}
+
+/// [`routes_to_admin`] for a raw path, as the router reads it.
+#[cfg(feature = "fuzzing")]
+pub(crate) fn path_routes_to_admin(path: &str) -> bool {
+    let segments = path_segments(path);
+    routes_to_admin(&segments.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 /// The first path segment of the emulator's own endpoints (`/__emulator/...`).
