@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use bytes::Bytes;
-use imagekit_mock::emulator::{Emulator, fuzzing};
+use imagekit_emulator::{Emulator, fuzzing};
 use libfuzzer_sys::fuzz_target;
 
 const METHODS: [&str; 6] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];

@@ -3,7 +3,7 @@
 #![no_main]
 
 use bytes::Bytes;
-use imagekit_mock::multipart;
+use imagekit_emulator::multipart;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use bytes::Bytes;
-use imagekit_mock::emulator::Emulator;
+use imagekit_emulator::Emulator;
 use libfuzzer_sys::fuzz_target;
 
 fn emulator() -> &'static Emulator {

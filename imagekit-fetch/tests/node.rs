@@ -7,7 +7,7 @@
 //! `process.env` and fail, naming the variable, when one is missing. By hand:
 //!
 //! ```text
-//! cargo run -p imagekit-mock --bin imagekit-emulator &   # prints its URL
+//! cargo run -p imagekit-emulator &   # prints its URL
 //! python3 .ci/dead_ports.py &                            # prints two URLs
 //! export IMAGEKIT_EMULATOR_URL=... IMAGEKIT_SILENT_URL=... IMAGEKIT_REFUSED_URL=...
 //! CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \

@@ -60,13 +60,16 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-pub mod emulator;
 pub mod fixtures;
-pub mod multipart;
 mod scripted;
 mod sleep;
 pub mod webhooks;
 
+/// The in-memory ImageKit emulator, from [`imagekit_emulator`]: `imagekit_mock::emulator::Emulator`
+/// is [`imagekit_emulator::Emulator`].
+pub use imagekit_emulator as emulator;
+/// The reader of `multipart/form-data` bodies, for asserting what an upload sent.
+pub use imagekit_emulator::multipart;
 pub use mockall;
 pub use scripted::{Expectation, RecordedRequest, ScriptedTransport};
 pub use sleep::InstantSleep;

@@ -1,6 +1,6 @@
-//! `imagekit emulator`: the in-memory ImageKit of imagekit-mock, over HTTP on 127.0.0.1.
+//! `imagekit emulator`: the in-memory ImageKit of imagekit-emulator, over HTTP on 127.0.0.1.
 
-use imagekit_mock::emulator::Emulator;
+use imagekit_emulator::Emulator;
 
 use crate::args::EmulatorArgs;
 use crate::failure::Failure;

@@ -1,6 +1,12 @@
 //! List and search.
 
-use super::*;
+use super::{Reply, bad_request, percent_decode};
+use crate::reply::json_response;
+use crate::search;
+use crate::search::Item;
+use crate::state::{State, file_type, normalise_folder};
+use http::StatusCode;
+use serde_json::Value;
 
 pub(super) fn query_params(query: Option<&str>) -> Vec<(String, String)> {
     query

@@ -13,9 +13,9 @@ use imagekit_core::UploadSource;
 use imagekit_core::models::File;
 use imagekit_core::transport::HttpTransport;
 use imagekit_core::{Client, Error, RetryPolicy};
+use imagekit_emulator::{Emulator, UploadForm};
 use imagekit_hyper::HyperTransport;
 use imagekit_mock::InstantSleep;
-use imagekit_mock::emulator::{Emulator, UploadForm};
 use serde_json::{Value, json};
 
 /// Sends one upload the way the integrator's tour will: a multipart request to

@@ -34,8 +34,8 @@ use imagekit_core::resources::named_transformations::{CreateNamedTransformation,
 use imagekit_core::resources::saved_extensions::{CreateSavedExtension, UpdateSavedExtension};
 use imagekit_core::transport::{HttpRequest, HttpResponse, HttpTransport, RequestOptions};
 use imagekit_core::{Client, Error, RetryPolicy, TransportError, TransportErrorKind, UploadSource};
+use imagekit_emulator::Emulator;
 use imagekit_mock::InstantSleep;
-use imagekit_mock::emulator::Emulator;
 
 /// How the first answer is lost after the emulator acted.
 #[derive(Clone, Copy, Debug)]

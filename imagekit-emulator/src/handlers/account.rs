@@ -1,8 +1,14 @@
 //! The account: origins, URL endpoints and webhooks as records (see `records.rs`), and usage.
 
+use super::list::query_params;
 use super::records::{BASE, Fields, Resource, is_taken, text_within, unknown_key, with_times};
-use super::*;
-use crate::emulator::state::{Records, URL_ENDPOINTS as ENDPOINTS, iso8601, parse_iso8601};
+use super::{Reply, bad_request, invalid, is_http_url, missing};
+use crate::reply::json_response;
+use crate::state::State;
+use crate::state::{Records, URL_ENDPOINTS as ENDPOINTS, iso8601, parse_iso8601};
+use http::{Method, StatusCode};
+use imagekit_core::transport::HttpResponse;
+use serde_json::{Map, Value, json};
 
 /// A 400 with a message and no `reason`, as the account API answers.
 fn refuse(message: impl AsRef<str>) -> HttpResponse {

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use common::*;
 use http::{Method, StatusCode};
 use imagekit_core::Error;
-use imagekit_mock::emulator::{Emulator, ServeOptions, ServerHandle};
+use imagekit_emulator::{Emulator, ServeOptions, ServerHandle};
 use serde_json::{Value, json};
 
 /// Reads an answer until the server closes the connection: `(status, JSON body)`; status 0

@@ -2,8 +2,10 @@
 //! transformations, as records (see `records.rs`).
 
 use super::records::{BASE, Fields, Resource, is_scalar, is_taken, text_within, unknown_key, with_times};
-use super::*;
-use crate::emulator::state::{Record, Records, parse_iso8601};
+use super::{bad_request, invalid, missing, required_str};
+use crate::state::{Record, Records, parse_iso8601};
+use imagekit_core::transport::HttpResponse;
+use serde_json::{Map, Value, json};
 
 // ---------------------------------------------------------------------------------------------
 // Custom metadata fields

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use common::*;
 use http::{Method, StatusCode};
 use imagekit_core::Error;
-use imagekit_mock::emulator::{Emulator, FaultRule, UploadForm};
+use imagekit_emulator::{Emulator, FaultRule, UploadForm};
 use serde_json::{Value, json};
 
 fn names(list: &Value) -> Vec<String> {
@@ -479,6 +479,11 @@ fn faults_answer_then_run_out() {
     assert_eq!(limited.status(), 429);
     assert_eq!(limited.headers()["x-ratelimit-reset"], "1000");
     assert_eq!(admin(Method::POST, "/__emulator/faults", Some(json!({"status": 99}))).0, 400);
+    // A misspelt field is refused, not ignored: the rule would otherwise match every path.
+    let (status, body) =
+        admin(Method::POST, "/__emulator/faults", Some(json!({"status": 500, "pathPrefx": "/v1"})));
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("pathPrefx"), "{body}");
     admin(Method::POST, "/__emulator/faults", Some(json!({"status": 500})));
     assert_eq!(admin(Method::DELETE, "/__emulator/faults", None).0, 204);
     assert!(emulator.faults().is_empty());

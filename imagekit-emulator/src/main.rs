@@ -1,7 +1,7 @@
 //! Runs the in-memory ImageKit emulator on 127.0.0.1 until killed.
 //!
 //! ```text
-//! cargo run -p imagekit-mock --bin imagekit-emulator -- [--port N] [--private-key KEY] [--url-endpoint URL]
+//! cargo run -p imagekit-emulator -- [--port N] [--private-key KEY] [--url-endpoint URL]
 //!     [--host ADDR [--allow-remote]] [--admin-token TOKEN] [--header-timeout SECS] [--body-timeout SECS]
 //!     [--max-body-bytes N] [--max-in-flight-bytes N] [--max-storage-bytes N]
 //! ```
@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::Duration;
 
-use imagekit_mock::emulator::{Emulator, ServeOptions};
+use imagekit_emulator::{Emulator, ServeOptions};
 
 const USAGE: &str = "usage: imagekit-emulator [--port N] [--private-key KEY] [--url-endpoint URL] \
 [--host ADDR] [--allow-remote] [--admin-token TOKEN] [--header-timeout SECS] [--body-timeout SECS] \

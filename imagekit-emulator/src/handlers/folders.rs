@@ -1,6 +1,16 @@
 //! Folders, bulk folder jobs, and cache purge.
 
-use super::*;
+use super::{
+    Reply, add_versions, bad_request, destination_folder, error_reason, invalid, is_http_url, json_body,
+    no_content, optional_bool, required_str, valid_name,
+};
+use super::{new_purge, ordered_versions};
+use crate::reply::{error, json_response};
+use crate::state::{FileRecord, Job, State, normalise_folder};
+use bytes::Bytes;
+use http::StatusCode;
+use imagekit_core::transport::HttpResponse;
+use serde_json::{Value, json};
 
 pub(super) fn create_folder(state: &mut State, body: &Bytes) -> Reply {
     let map = json_body(body)?;
@@ -169,12 +179,6 @@ pub(super) fn job_status(state: &mut State, id: &str) -> Reply {
         body["purgeRequestId"] = json!(purge);
     }
     Ok(json_response(StatusCode::OK, &body))
-}
-
-pub(super) fn new_purge(state: &mut State) -> String {
-    let id = state.new_id();
-    state.purges.insert(id.clone(), state.pending_polls);
-    id
 }
 
 pub(super) fn purge(state: &mut State, body: &Bytes) -> Reply {

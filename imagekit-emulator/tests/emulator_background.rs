@@ -12,8 +12,8 @@ use imagekit_core::resources::assets::ListAssets;
 use imagekit_core::resources::background::Polling;
 use imagekit_core::resources::folders::CopyFolder;
 use imagekit_core::{Client, RetryPolicy};
+use imagekit_emulator::Emulator;
 use imagekit_mock::InstantSleep;
-use imagekit_mock::emulator::Emulator;
 
 fn client(emulator: &Emulator, sleep: &InstantSleep) -> Client {
     Client::builder()

@@ -1,6 +1,17 @@
 //! The upload endpoints (v1 and v2): multipart fields, client-side auth, the Upload answer.
 
-use super::*;
+use super::{Reply, TAGS_MAX_CHARS, add_versions, bad_request, check_basic_auth, valid_name};
+use super::{metadata_json, valid_coordinates};
+use crate::multipart;
+use crate::reply::{error, json_response};
+use crate::state::{FileRecord, State, Version, file_type, normalise_folder, sniff_mime, unique_suffix};
+use base64::Engine as _;
+use bytes::Bytes;
+use hmac::{Hmac, Mac};
+use http::header::AUTHORIZATION;
+use http::{HeaderMap, StatusCode};
+use imagekit_core::transport::HttpResponse;
+use serde_json::{Map, Value, json};
 
 pub(super) fn upload(
     state: &mut State,
@@ -295,9 +306,4 @@ pub(super) fn parse_tags(text: &str) -> Result<Vec<String>, HttpResponse> {
         return Err(bad_request("Your request contains invalid tags parameter."));
     }
     Ok(tags)
-}
-
-pub(super) fn valid_coordinates(text: &str) -> bool {
-    let parts: Vec<&str> = text.split(',').collect();
-    parts.len() == 4 && parts.iter().all(|p| p.trim().parse::<u64>().is_ok())
 }

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::{FaultRule, RequestRecord};
+use crate::faults::{FaultRule, RequestRecord};
 
 /// The most requests the log keeps; older ones are dropped first.
 pub(crate) const REQUEST_LOG_MAX: usize = 10_000;

@@ -19,7 +19,7 @@ use imagekit_core::resources::custom_metadata_fields::{
 };
 use imagekit_core::resources::named_transformations::{CreateNamedTransformation, UpdateNamedTransformation};
 use imagekit_core::resources::saved_extensions::{CreateSavedExtension, UpdateSavedExtension};
-use imagekit_mock::emulator::Emulator;
+use imagekit_emulator::Emulator;
 use serde_json::{Value, json};
 
 fn client(emulator: &Emulator) -> Client {

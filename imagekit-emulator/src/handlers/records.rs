@@ -3,8 +3,14 @@
 //! keyed by id; a [`Resource`] says what its requests may set and what its answers show, and
 //! this module does the rest the same way for all of them: routes, ids, the clock, 404s.
 
-use super::*;
-use crate::emulator::state::{Record, Records};
+use super::list::query_params;
+use super::{Reply, bad_request, is_object_id, json_body, no_content};
+use crate::reply::{error, json_response};
+use crate::state::{Record, Records, State, iso8601};
+use bytes::Bytes;
+use http::{Method, StatusCode};
+use imagekit_core::transport::HttpResponse;
+use serde_json::{Map, Value, json};
 
 /// The JSON object of a request body, or of a record's stored fields.
 pub(super) type Fields = Map<String, Value>;

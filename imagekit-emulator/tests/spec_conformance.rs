@@ -5,7 +5,7 @@
 //!
 //! The spec is read from the file named by `IMAGEKIT_OPENAPI_SPEC`. Its licence does not allow a
 //! copy in this repository, so these tests are `#[ignore]`d with that reason; run them with
-//! `IMAGEKIT_OPENAPI_SPEC=path/to/v1.0.0.yaml cargo test -p imagekit-mock --test spec_conformance -- --ignored`.
+//! `IMAGEKIT_OPENAPI_SPEC=path/to/v1.0.0.yaml cargo test -p imagekit-emulator --test spec_conformance -- --ignored`.
 //! Run so, a missing spec fails them; they never skip.
 
 mod common;
@@ -17,7 +17,7 @@ use bytes::Bytes;
 use common::*;
 use hmac::{Hmac, Mac};
 use http::{Method, StatusCode};
-use imagekit_mock::emulator::{Emulator, UploadForm};
+use imagekit_emulator::{Emulator, UploadForm};
 use serde_json::{Value, json};
 
 fn load_spec() -> Value {

@@ -6,21 +6,17 @@
 
 use base64::Engine as _;
 use bytes::Bytes;
-use hmac::{Hmac, Mac};
-use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use http::header::AUTHORIZATION;
 use http::{HeaderMap, Method, StatusCode};
 use imagekit_core::transport::HttpResponse;
 use serde_json::{Map, Value, json};
 
-use super::FaultRule;
-use super::search::{self, Item};
-use super::state::{
-    FileRecord, Job, State, Version, file_type, iso8601, normalise_folder, sniff_mime, unique_suffix,
-};
+use crate::faults::{FaultRule, RequestRecord};
 use crate::multipart;
+use crate::state::{FileRecord, State, Version, normalise_folder};
 
 /// The `help` text of every error answer.
-pub(crate) const HELP: &str = "For support kindly contact us at support@imagekit.io.";
+pub(crate) use crate::reply::{HELP, error, json_response};
 const FILE_MISSING: &str = "The requested file does not exist.";
 const VERSION_MISSING: &str = "The requested file version does not exist.";
 const FILES_MISSING: &str = "The requested file(s) does not exist.";
@@ -35,32 +31,23 @@ mod list;
 mod records;
 mod upload;
 
-use account::*;
-use files::*;
-use folders::*;
-use list::*;
-use upload::*;
+use account::{usage, usage_analytics};
+use files::{
+    TagOp, bulk_delete, bulk_tags, copy_file, delete_file, delete_version, details, get_version,
+    list_versions, metadata, rename_file, restore_version, update_details,
+};
+use folders::{FolderOp, create_folder, delete_folder, folder_job, job_status, purge, purge_status};
+use list::list;
+use upload::upload;
 
 type Reply = Result<HttpResponse, HttpResponse>;
 
 /// A JSON answer.
-pub(crate) fn json_response(status: StatusCode, body: &Value) -> HttpResponse {
-    let mut response = HttpResponse::new(Bytes::from(body.to_string()));
-    *response.status_mut() = status;
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
-    response
-}
-
 /// An answer without a body (204).
 fn no_content() -> HttpResponse {
     let mut response = HttpResponse::new(Bytes::new());
     *response.status_mut() = StatusCode::NO_CONTENT;
     response
-}
-
-/// `{message, help}` with this status.
-pub(crate) fn error(status: StatusCode, message: &str) -> HttpResponse {
-    json_response(status, &json!({"message": message, "help": HELP}))
 }
 
 /// `{message, help, reason}` with this status.
@@ -242,7 +229,7 @@ fn admin(state: &mut State, method: &Method, segments: &[&str], body: &Bytes) ->
             json_response(StatusCode::OK, &Value::Array(rules))
         }
         (Method::GET, ["requests"]) => {
-            let log: Vec<Value> = state.requests.iter().map(super::RequestRecord::to_json).collect();
+            let log: Vec<Value> = state.requests.iter().map(RequestRecord::to_json).collect();
             json_response(StatusCode::OK, &Value::Array(log))
         }
         (Method::DELETE, ["requests"]) => {
@@ -254,7 +241,7 @@ fn admin(state: &mut State, method: &Method, segments: &[&str], body: &Bytes) ->
             no_content()
         }
         (Method::POST, ["faults"]) => match serde_json::from_slice::<Value>(body) {
-            Ok(value) => match FaultRule::from_json(&value) {
+            Ok(value) => match FaultRule::from_json(value) {
                 Ok(rule) => {
                     let answer = rule.to_json();
                     state.faults.push(rule);
@@ -410,4 +397,42 @@ fn add_versions(state: &mut State, folder: &str, name: &str, versions: &[Version
         }
     }
     file_id
+}
+
+// Shared by several endpoint modules, so none of them imports another.
+
+pub(super) fn new_purge(state: &mut State) -> String {
+    let id = state.new_id();
+    state.purges.insert(id.clone(), state.pending_polls);
+    id
+}
+
+pub(super) fn valid_coordinates(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(',').collect();
+    parts.len() == 4 && parts.iter().all(|p| p.trim().parse::<u64>().is_ok())
+}
+
+/// The versions to copy, oldest first with the current one last.
+pub(super) fn ordered_versions(file: &FileRecord, all: bool) -> Vec<Version> {
+    let mut versions: Vec<Version> = if all {
+        file.versions.iter().filter(|v| v.id != file.current).cloned().collect()
+    } else {
+        Vec::new()
+    };
+    versions.extend(file.current_version().cloned());
+    versions
+}
+
+pub(super) fn metadata_json(version: &Version) -> Value {
+    let mut body = Map::new();
+    if let (Some(w), Some(h)) = (version.width, version.height) {
+        body.insert("height".into(), json!(h));
+        body.insert("width".into(), json!(w));
+    }
+    body.insert("size".into(), json!(version.content.len()));
+    body.insert("format".into(), json!(version.mime.rsplit('/').next().unwrap_or_default()));
+    body.insert("hasColorProfile".into(), json!(false));
+    body.insert("hasTransparency".into(), json!(version.has_alpha.unwrap_or(false)));
+    body.insert("exif".into(), json!({}));
+    Value::Object(body)
 }

@@ -7,7 +7,7 @@ use bytes::Bytes;
 /// file as a binary part with a file name.
 ///
 /// ```
-/// use imagekit_mock::emulator::{Emulator, UploadForm};
+/// use imagekit_emulator::{Emulator, UploadForm};
 ///
 /// let emulator = Emulator::new("private_test");
 /// let form = UploadForm::new("logo.png", &b"not really a png"[..])

@@ -1,24 +1,20 @@
 //! Files and their versions: details, update, metadata, deletes, copy, move, rename, bulk tags.
 
-use super::*;
+use super::{
+    FILE_MISSING, FILES_MISSING, Reply, TAGS_MAX_CHARS, add_versions, bad_request, current_json,
+    destination_folder, error_reason, find_file, find_version, invalid, json_body, no_content, optional_bool,
+    required_str, split_file_path, string_list, valid_name,
+};
+use super::{metadata_json, new_purge, ordered_versions, valid_coordinates};
+use crate::reply::{HELP, error, json_response};
+use crate::state::{FileRecord, State, Version};
+use bytes::Bytes;
+use http::StatusCode;
+use serde_json::{Value, json};
 
 pub(super) fn details(state: &State, id: &str) -> Reply {
     let file = find_file(state, id)?;
     Ok(json_response(StatusCode::OK, &current_json(state, file)))
-}
-
-pub(super) fn metadata_json(version: &Version) -> Value {
-    let mut body = Map::new();
-    if let (Some(w), Some(h)) = (version.width, version.height) {
-        body.insert("height".into(), json!(h));
-        body.insert("width".into(), json!(w));
-    }
-    body.insert("size".into(), json!(version.content.len()));
-    body.insert("format".into(), json!(version.mime.rsplit('/').next().unwrap_or_default()));
-    body.insert("hasColorProfile".into(), json!(false));
-    body.insert("hasTransparency".into(), json!(version.has_alpha.unwrap_or(false)));
-    body.insert("exif".into(), json!({}));
-    Value::Object(body)
 }
 
 pub(super) fn metadata(state: &State, id: &str) -> Reply {
@@ -291,17 +287,6 @@ pub(super) fn copy_file(state: &mut State, body: &Bytes, is_move: bool) -> Reply
         state.files.remove(&file.id);
     }
     Ok(no_content())
-}
-
-/// The versions to copy, oldest first with the current one last.
-pub(super) fn ordered_versions(file: &FileRecord, all: bool) -> Vec<Version> {
-    let mut versions: Vec<Version> = if all {
-        file.versions.iter().filter(|v| v.id != file.current).cloned().collect()
-    } else {
-        Vec::new()
-    };
-    versions.extend(file.current_version().cloned());
-    versions
 }
 
 pub(super) fn rename_file(state: &mut State, body: &Bytes) -> Reply {

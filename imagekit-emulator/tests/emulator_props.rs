@@ -6,7 +6,7 @@ mod common;
 use bytes::Bytes;
 use common::*;
 use http::Method;
-use imagekit_mock::emulator::{Emulator, UploadForm};
+use imagekit_emulator::{Emulator, UploadForm};
 use proptest::prelude::*;
 
 fn method() -> impl Strategy<Value = Method> {

@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use bytes::Bytes;
 use http::{Method, StatusCode};
-use imagekit_mock::emulator::{Emulator, UploadForm};
+use imagekit_emulator::{Emulator, UploadForm};
 use serde_json::Value;
 
 pub const KEY: &str = "private_test_key";

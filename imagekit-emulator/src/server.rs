@@ -28,8 +28,8 @@ use tokio::sync::{Semaphore, SemaphorePermit, oneshot};
 
 use imagekit_core::{Error, TransportError, TransportErrorKind};
 
-use super::Emulator;
-use super::handlers;
+use crate::emulator::Emulator;
+use crate::handlers;
 
 /// The emulator's server could not start (the address is taken, no socket could be made).
 #[derive(Debug)]
@@ -62,7 +62,7 @@ const ACCEPT_PAUSE_MAX: Duration = Duration::from_secs(1);
 ///
 /// ```
 /// use std::time::Duration;
-/// use imagekit_mock::emulator::{Emulator, ServeOptions};
+/// use imagekit_emulator::{Emulator, ServeOptions};
 ///
 /// let options = ServeOptions::new().admin_token("let-me-in").header_read_timeout(Duration::from_secs(2));
 /// let server = Emulator::new("private_test").serve_with("127.0.0.1:0", options).unwrap();
@@ -243,7 +243,7 @@ impl Emulator {
     /// once the socket is bound.
     ///
     /// ```
-    /// use imagekit_mock::emulator::Emulator;
+    /// use imagekit_emulator::Emulator;
     ///
     /// let emulator = Emulator::new("private_test");
     /// let server = emulator.serve_on_free_port().unwrap();
