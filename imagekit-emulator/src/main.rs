@@ -3,7 +3,8 @@
 //! ```text
 //! cargo run -p imagekit-emulator -- [--port N] [--private-key KEY] [--url-endpoint URL]
 //!     [--host ADDR [--allow-remote]] [--admin-token TOKEN] [--header-timeout SECS] [--body-timeout SECS]
-//!     [--max-body-bytes N] [--max-in-flight-bytes N] [--max-storage-bytes N]
+//!     [--max-body-bytes N] [--max-in-flight-bytes N] [--max-connections N] [--write-timeout SECS]
+//!     [--max-storage-bytes N]
 //! ```
 //!
 //! Prints the base URL (`http://127.0.0.1:PORT`) on the first line of standard output. Use it as
@@ -21,7 +22,8 @@ use imagekit_emulator::{Emulator, ServeOptions};
 
 const USAGE: &str = "usage: imagekit-emulator [--port N] [--private-key KEY] [--url-endpoint URL] \
 [--host ADDR] [--allow-remote] [--admin-token TOKEN] [--header-timeout SECS] [--body-timeout SECS] \
-[--max-body-bytes N] [--max-in-flight-bytes N] [--max-storage-bytes N]
+[--max-body-bytes N] [--max-in-flight-bytes N] [--max-connections N] [--write-timeout SECS] \
+[--max-storage-bytes N]
   --port 0 or none: a free port; --host: 127.0.0.1 unless set, a non-loopback one needs --allow-remote;
   the admin token may come from IMAGEKIT_EMULATOR_ADMIN_TOKEN instead";
 
@@ -77,19 +79,20 @@ fn run() -> Result<ExitCode, ExitCode> {
             "--private-key" => private_key = value,
             "--url-endpoint" => url_endpoint = Some(value),
             "--admin-token" => options = options.admin_token(value),
-            "--header-timeout" | "--body-timeout" => {
+            "--header-timeout" | "--body-timeout" | "--write-timeout" => {
                 let Ok(timeout) = seconds(&value)? else {
                     eprintln!("invalid {name} {value:?}\n{USAGE}");
                     return Err(ExitCode::from(2));
                 };
-                options = if name == "--header-timeout" {
-                    options.header_read_timeout(timeout)
-                } else {
-                    options.body_read_timeout(timeout)
+                options = match name.as_str() {
+                    "--header-timeout" => options.header_read_timeout(timeout),
+                    "--body-timeout" => options.body_read_timeout(timeout),
+                    _ => options.write_timeout(timeout),
                 };
             }
             "--max-body-bytes" => options = options.max_body_bytes(parse(&name, &value)?),
             "--max-in-flight-bytes" => options = options.max_in_flight_bytes(parse(&name, &value)?),
+            "--max-connections" => options = options.max_connections(parse(&name, &value)?),
             "--max-storage-bytes" => storage_limit = Some(parse(&name, &value)?),
             _ => {
                 eprintln!("unknown argument {name:?}\n{USAGE}");

@@ -11,7 +11,9 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener as StdListener, ToSocketAddrs};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -24,7 +26,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use imagekit_core::transport::HttpResponse;
-use tokio::sync::{Semaphore, SemaphorePermit, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, SemaphorePermit, oneshot};
 
 use imagekit_core::{Error, TransportError, TransportErrorKind};
 
@@ -78,6 +80,8 @@ pub struct ServeOptions {
     body_read_timeout: Duration,
     max_body_bytes: usize,
     max_in_flight_bytes: usize,
+    max_connections: usize,
+    write_timeout: Duration,
 }
 
 impl Default for ServeOptions {
@@ -89,6 +93,8 @@ impl Default for ServeOptions {
             body_read_timeout: Duration::from_secs(60),
             max_body_bytes: 256 * 1024 * 1024,
             max_in_flight_bytes: 512 * 1024 * 1024,
+            max_connections: 1024,
+            write_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -102,6 +108,8 @@ impl std::fmt::Debug for ServeOptions {
             .field("body_read_timeout", &self.body_read_timeout)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_in_flight_bytes", &self.max_in_flight_bytes)
+            .field("max_connections", &self.max_connections)
+            .field("write_timeout", &self.write_timeout)
             .finish()
     }
 }
@@ -160,6 +168,21 @@ impl ServeOptions {
     /// `Retry-After`.
     pub fn max_in_flight_bytes(mut self, bytes: usize) -> Self {
         self.max_in_flight_bytes = bytes;
+        self
+    }
+
+    /// The most connections served at once, 1024 unless set (at least 1). Further connections
+    /// wait in the listen queue until one closes, so a flood of idle connections cannot take
+    /// every file descriptor.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// How long writing an answer may stall (a client that stopped reading) before the
+    /// connection is closed, 30 s unless set.
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = timeout;
         self
     }
 }
@@ -285,22 +308,35 @@ impl Emulator {
         let (stop, stopped) = oneshot::channel::<()>();
         let emulator = self.clone();
         let in_flight = Arc::new(InFlight::new(&options));
+        let connections = Arc::new(Semaphore::new(options.max_connections.min(Semaphore::MAX_PERMITS)));
         let options = Arc::new(options);
         let thread = std::thread::Builder::new().name(format!("imagekit-emulator-{}", addr.port())).spawn(
             move || {
                 runtime.block_on(async move {
                     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
-                    let serve = |(stream, _): (tokio::net::TcpStream, SocketAddr)| {
+                    let serve = |(stream, permit): (tokio::net::TcpStream, OwnedSemaphorePermit)| {
                         let shared = Shared {
                             emulator: emulator.clone(),
                             options: Arc::clone(&options),
                             in_flight: Arc::clone(&in_flight),
                         };
-                        tokio::spawn(serve_connection(stream, shared));
+                        tokio::spawn(async move {
+                            serve_connection(stream, shared).await;
+                            drop(permit);
+                        });
+                    };
+                    // A connection is accepted only when it can be served.
+                    let accept = || {
+                        let (listener, connections) = (&listener, Arc::clone(&connections));
+                        async move {
+                            let permit = connections.acquire_owned().await.map_err(io::Error::other)?;
+                            let (stream, _) = listener.accept().await?;
+                            Ok((stream, permit))
+                        }
                     };
                     tokio::select! {
                         _ = stopped => {}
-                        _ = accept_loop(|| listener.accept(), serve) => {}
+                        _ = accept_loop(accept, serve) => {}
                     }
                 });
             },
@@ -344,6 +380,81 @@ where
     }
 }
 
+/// A connection whose writes may stall at most `limit` (a client that stopped reading): then
+/// they fail, and the connection is closed.
+struct WriteTimeout<T> {
+    io: T,
+    limit: Duration,
+    /// Running while a write waits; reset once the client takes bytes again.
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<T> WriteTimeout<T> {
+    /// `Pending` until the stall outlasts the limit, then the error that ends the connection.
+    fn stall(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
+        let limit = self.limit;
+        let timer = self.stalled.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        timer.as_mut().poll(cx).map(|()| {
+            io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client read none of the answer within the write timeout",
+            )
+        })
+    }
+
+    fn progress<R>(&mut self, cx: &mut Context<'_>, outcome: Poll<io::Result<R>>) -> Poll<io::Result<R>> {
+        match outcome {
+            Poll::Pending => self.stall(cx).map(Err),
+            ready => {
+                self.stalled = None;
+                ready
+            }
+        }
+    }
+}
+
+impl<T: hyper::rt::Read + Unpin> hyper::rt::Read for WriteTimeout<T> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl<T: hyper::rt::Write + Unpin> hyper::rt::Write for WriteTimeout<T> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let outcome = Pin::new(&mut this.io).poll_write(cx, buf);
+        this.progress(cx, outcome)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let outcome = Pin::new(&mut this.io).poll_flush(cx);
+        this.progress(cx, outcome)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let outcome = Pin::new(&mut this.io).poll_write_vectored(cx, bufs);
+        this.progress(cx, outcome)
+    }
+}
+
 /// What every connection of one server shares.
 #[derive(Clone)]
 struct Shared {
@@ -354,6 +465,7 @@ struct Shared {
 
 async fn serve_connection(stream: tokio::net::TcpStream, shared: Shared) {
     let header_read_timeout = shared.options.header_read_timeout;
+    let io = WriteTimeout { io: TokioIo::new(stream), limit: shared.options.write_timeout, stalled: None };
     let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
         let shared = shared.clone();
         async move { Ok::<_, Infallible>(answer(&shared, request).await.map(Full::new)) }
@@ -361,7 +473,7 @@ async fn serve_connection(stream: tokio::net::TcpStream, shared: Shared) {
     let _ = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(header_read_timeout)
-        .serve_connection(TokioIo::new(stream), service)
+        .serve_connection(io, service)
         .await;
 }
 

@@ -420,3 +420,66 @@ fn bodies_in_flight_share_one_cap_and_a_held_body_stalls_no_other_request() {
     assert_eq!(read_answer(&mut waiting).0, 201);
     assert_eq!(folders(), 2);
 }
+
+#[test]
+fn connections_beyond_the_cap_wait_until_one_closes() {
+    let emulator = Emulator::new(KEY);
+    let server = emulator.serve_with("127.0.0.1:0", ServeOptions::new().max_connections(2)).unwrap();
+    let (addr, host) = (server.addr(), local(&server));
+    let idle = [connect(addr), connect(addr)];
+    std::thread::sleep(Duration::from_millis(100));
+    let mut third = connect(addr);
+    let auth = format!("Authorization: {}\r\n", auth_header(KEY));
+    third
+        .write_all(
+            format!("GET /v1/files HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n").as_bytes(),
+        )
+        .unwrap();
+    third.set_read_timeout(Some(Duration::from_millis(300))).unwrap();
+    let early = third.read(&mut [0u8; 1]);
+    assert!(early.is_err(), "served beyond the cap: {early:?}");
+    drop(idle);
+    third.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    assert_eq!(read_answer(&mut third).0, 200, "served once a connection closed");
+}
+
+#[test]
+fn a_client_that_stops_reading_is_let_go_after_the_write_timeout() {
+    let emulator = Emulator::new(KEY);
+    for n in 0..1_000 {
+        emulator
+            .seed_file(&format!("/catalogue/a-long-file-name-for-a-long-answer-{n:04}.txt"), &b"x"[..])
+            .unwrap();
+    }
+    let options = ServeOptions::new().max_connections(1).write_timeout(Duration::from_millis(300));
+    let server = emulator.serve_with("127.0.0.1:0", options).unwrap();
+    let (addr, host) = (server.addr(), local(&server));
+    let auth = format!("Authorization: {}\r\n", auth_header(KEY));
+    // A client with a tiny receive buffer asks for large pages and never reads them: the
+    // server's writes stall, holding the only connection it may serve.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    let mut stuck = runtime
+        .block_on(async {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.set_recv_buffer_size(4096)?;
+            socket.connect(addr).await?.into_std()
+        })
+        .unwrap();
+    stuck.set_nonblocking(false).unwrap();
+    // Pipelined: some 20 MB of answers, more than any socket buffers hold.
+    let page = format!("GET /v1/files?limit=1000 HTTP/1.1\r\nHost: {host}\r\n{auth}\r\n");
+    stuck.write_all(page.repeat(40).as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    // The next client is served once the stuck one's write times out and its slot frees.
+    let started = Instant::now();
+    let mut next = connect(addr);
+    next.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    next.write_all(
+        format!("GET /v1/files?limit=1 HTTP/1.1\r\nHost: {host}\r\n{auth}Connection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .unwrap();
+    assert_eq!(read_answer(&mut next).0, 200);
+    assert!(started.elapsed() < Duration::from_secs(5), "served after {:?}", started.elapsed());
+    drop(stuck);
+}
