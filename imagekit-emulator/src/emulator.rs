@@ -231,8 +231,8 @@ impl Emulator {
     /// (confidence 95, source `google-auto-tagging`). `false` when there is no such file.
     pub fn set_ai_tags(&self, file_id: &str, names: &[&str]) -> bool {
         let mut state = self.state();
-        let Some(version) = state.files.get_mut(file_id).and_then(state::FileRecord::current_version_mut)
-        else {
+        let mut file = state.files.get_mut(file_id);
+        let Some(version) = file.as_deref_mut().and_then(state::FileRecord::current_version_mut) else {
             return false;
         };
         version.ai_tags = (!names.is_empty()).then(|| {

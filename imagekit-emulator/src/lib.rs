@@ -108,6 +108,7 @@ mod emulator;
 mod faults;
 mod form;
 mod handlers;
+mod library;
 pub mod multipart;
 mod reply;
 

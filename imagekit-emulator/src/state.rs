@@ -9,6 +9,8 @@ use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::faults::{FaultRule, RequestRecord};
+use crate::library::Library;
+pub(crate) use crate::library::{FileRecord, Version};
 
 /// The most requests the log keeps; older ones are dropped first.
 pub(crate) const REQUEST_LOG_MAX: usize = 10_000;
@@ -32,7 +34,7 @@ pub(crate) struct State {
     pub(crate) now_ms: i64,
     pub(crate) next_id: u64,
     pub(crate) next_request: u64,
-    pub(crate) files: BTreeMap<String, FileRecord>,
+    pub(crate) files: Library,
     /// Folders by normalised path (`/a/b`, no trailing slash; the root is not stored).
     pub(crate) folders: BTreeMap<String, FolderRecord>,
     pub(crate) jobs: BTreeMap<String, Job>,
@@ -78,42 +80,6 @@ impl Records {
     }
 }
 
-/// A file: its place in the library and its versions.
-#[derive(Clone, Debug)]
-pub(crate) struct FileRecord {
-    pub(crate) id: String,
-    /// The normalised folder path (`""` for the root, else `/a/b`).
-    pub(crate) folder: String,
-    pub(crate) name: String,
-    /// Oldest first.
-    pub(crate) versions: Vec<Version>,
-    pub(crate) current: String,
-    pub(crate) next_number: u32,
-    pub(crate) created_at: i64,
-}
-
-/// One version of a file: its content and everything the API lets a user set on it.
-#[derive(Clone, Debug)]
-pub(crate) struct Version {
-    pub(crate) id: String,
-    pub(crate) number: u32,
-    pub(crate) content: Bytes,
-    pub(crate) mime: String,
-    pub(crate) width: Option<u32>,
-    pub(crate) height: Option<u32>,
-    pub(crate) has_alpha: Option<bool>,
-    pub(crate) tags: Option<Vec<String>>,
-    pub(crate) ai_tags: Option<Vec<Value>>,
-    pub(crate) custom_coordinates: Option<String>,
-    pub(crate) custom_metadata: Map<String, Value>,
-    pub(crate) is_private: bool,
-    pub(crate) is_published: bool,
-    pub(crate) description: Option<String>,
-    pub(crate) created_at: i64,
-    pub(crate) updated_at: i64,
-    pub(crate) token: String,
-}
-
 /// A folder of the media library.
 #[derive(Clone, Debug)]
 pub(crate) struct FolderRecord {
@@ -149,7 +115,7 @@ impl State {
             now_ms: EPOCH_MS,
             next_id: 1,
             next_request: 1,
-            files: BTreeMap::new(),
+            files: Library::default(),
             folders: BTreeMap::new(),
             jobs: BTreeMap::new(),
             purges: BTreeMap::new(),
@@ -174,7 +140,7 @@ impl State {
 
     /// The bytes of file content stored, every version counted.
     pub(crate) fn stored_bytes(&self) -> u64 {
-        self.files.values().flat_map(|f| &f.versions).map(|v| v.content.len() as u64).sum()
+        self.files.stored_bytes()
     }
 
     /// A new 24-hex-digit id, as ImageKit's object ids look.
@@ -199,7 +165,7 @@ impl State {
 
     /// The file stored at `folder`/`name`, if any.
     pub(crate) fn file_at(&self, folder: &str, name: &str) -> Option<&FileRecord> {
-        self.files.values().find(|f| f.folder == folder && f.name == name)
+        self.files.at(folder, name)
     }
 
     /// Creates `path` and every missing ancestor.
@@ -340,24 +306,6 @@ fn default_url_endpoint() -> Map<String, Value> {
     fields.insert("urlPrefix".into(), json!(""));
     fields.insert("origins".into(), json!([]));
     fields
-}
-
-impl FileRecord {
-    /// `/folder/name`.
-    pub(crate) fn file_path(&self) -> String {
-        format!("{}/{}", self.folder, self.name)
-    }
-
-    /// The current version.
-    pub(crate) fn current_version(&self) -> Option<&Version> {
-        self.versions.iter().find(|v| v.id == self.current)
-    }
-
-    /// The current version, to change it.
-    pub(crate) fn current_version_mut(&mut self) -> Option<&mut Version> {
-        let current = self.current.clone();
-        self.versions.iter_mut().find(|v| v.id == current)
-    }
 }
 
 /// A stable, opaque token pinning a version in its URL.

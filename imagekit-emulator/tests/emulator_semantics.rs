@@ -569,3 +569,27 @@ fn uploads_over_the_storage_limit_are_refused_and_store_nothing() {
     assert!(emulator.seed_file("/big.txt", &[0u8; 11][..]).is_err());
     assert_eq!(emulator.file_count(), 0);
 }
+
+#[test]
+fn copies_and_restores_count_against_the_storage_limit_and_moves_do_not() {
+    let emulator = Emulator::new(KEY).with_storage_limit(10);
+    let file_id = emulator.seed_file("/a/x.txt", &b"12345678"[..]).unwrap();
+    let refused = |(status, body): (StatusCode, Value)| {
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert!(body["message"].as_str().unwrap().contains("Storage limit exceeded"), "{body}");
+    };
+    let copy = json!({"sourceFilePath": "/a/x.txt", "destinationPath": "/b"});
+    refused(call(&emulator, Method::POST, "/v1/files/copy", Some(copy)));
+    let folder = json!({"sourceFolderPath": "/a", "destinationPath": "/c"});
+    refused(call(&emulator, Method::POST, "/v1/bulkJobs/copyFolder", Some(folder)));
+    // A second version fills the library; restoring the first would copy its 8 bytes again.
+    emulator.seed_file("/a/x.txt", &b"12"[..]).unwrap();
+    let (_, versions) = call(&emulator, Method::GET, &format!("/v1/files/{file_id}/versions"), None);
+    let first = versions[0]["versionInfo"]["id"].as_str().unwrap().to_owned();
+    refused(call(&emulator, Method::PUT, &format!("/v1/files/{file_id}/versions/{first}/restore"), None));
+    assert_eq!((emulator.file_count(), emulator.stored_bytes()), (1, 10), "nothing was stored");
+    // A move stores nothing more: it goes through at the limit.
+    let moved = json!({"sourceFilePath": "/a/x.txt", "destinationPath": "/d"});
+    assert_eq!(call(&emulator, Method::POST, "/v1/files/move", Some(moved)).0, StatusCode::NO_CONTENT);
+    assert_eq!(emulator.stored_bytes(), 10);
+}

@@ -5,7 +5,7 @@ use super::{
     destination_folder, error_reason, find_file, find_version, invalid, json_body, no_content, optional_bool,
     required_str, split_file_path, string_list, valid_name,
 };
-use super::{metadata_json, new_purge, ordered_versions, valid_coordinates};
+use super::{bytes_of, metadata_json, new_purge, ordered_versions, room_for, valid_coordinates};
 use crate::reply::{HELP, error, json_response};
 use crate::state::{FileRecord, State, Version};
 use bytes::Bytes;
@@ -38,7 +38,7 @@ pub(super) fn update_details(state: &mut State, id: &str, body: &Bytes) -> Reply
             Some(_) => return Err(invalid("includeFileVersions")),
         };
         let at = state.tick();
-        if let Some(file) = state.files.get_mut(id) {
+        if let Some(mut file) = state.files.get_mut(id) {
             let current = file.current.clone();
             for version in file.versions.iter_mut().filter(|v| all || v.id == current) {
                 version.is_published = is_published;
@@ -106,7 +106,8 @@ pub(super) fn update_details(state: &mut State, id: &str, body: &Bytes) -> Reply
             }
         }
         let at = state.tick();
-        if let Some(version) = state.files.get_mut(id).and_then(FileRecord::current_version_mut) {
+        let mut file = state.files.get_mut(id);
+        if let Some(version) = file.as_deref_mut().and_then(FileRecord::current_version_mut) {
             if let Some(tags) = tags {
                 version.tags = tags;
             }
@@ -159,7 +160,7 @@ pub(super) fn bulk_delete(state: &mut State, body: &Bytes) -> Reply {
     if ids.len() > 100 {
         return Err(bad_request("Your request contains more than 100 fileIds."));
     }
-    let missing: Vec<&String> = ids.iter().filter(|id| !state.files.contains_key(*id)).collect();
+    let missing: Vec<&String> = ids.iter().filter(|id| !state.files.contains_key(id)).collect();
     if !missing.is_empty() {
         return Err(json_response(
             StatusCode::NOT_FOUND,
@@ -196,7 +197,7 @@ pub(super) fn bulk_tags(state: &mut State, body: &Bytes, op: TagOp) -> Reply {
     if tags.iter().any(|t| t.trim().is_empty() || t.contains('%')) {
         return Err(invalid("tags"));
     }
-    let missing: Vec<&String> = ids.iter().filter(|id| !state.files.contains_key(*id)).collect();
+    let missing: Vec<&String> = ids.iter().filter(|id| !state.files.contains_key(id)).collect();
     if !missing.is_empty() {
         return Err(json_response(
             StatusCode::NOT_FOUND,
@@ -207,7 +208,8 @@ pub(super) fn bulk_tags(state: &mut State, body: &Bytes, op: TagOp) -> Reply {
     let mut updated = Vec::new();
     let mut errors = Vec::new();
     for id in &ids {
-        let Some(version) = state.files.get_mut(id).and_then(FileRecord::current_version_mut) else {
+        let mut file = state.files.get_mut(id);
+        let Some(version) = file.as_deref_mut().and_then(FileRecord::current_version_mut) else {
             continue;
         };
         match op {
@@ -273,15 +275,19 @@ pub(super) fn copy_file(state: &mut State, body: &Bytes, is_move: bool) -> Reply
             "SAME_SOURCE_AND_DESTINATION",
         ));
     }
+    let moved_whole = is_move && state.file_at(&destination, &name).is_none();
+    let versions = ordered_versions(&file, include_versions);
+    if !is_move {
+        room_for(state, bytes_of(&versions))?;
+    }
     state.tick();
-    if is_move && state.file_at(&destination, &name).is_none() {
+    if moved_whole {
         state.ensure_folder(&destination);
-        if let Some(record) = state.files.get_mut(&file.id) {
+        if let Some(mut record) = state.files.get_mut(&file.id) {
             record.folder = destination;
         }
         return Ok(no_content());
     }
-    let versions = ordered_versions(&file, include_versions);
     add_versions(state, &destination, &name, &versions);
     if is_move {
         state.files.remove(&file.id);
@@ -320,7 +326,7 @@ pub(super) fn rename_file(state: &mut State, body: &Bytes) -> Reply {
         ));
     }
     let at = state.tick();
-    if let Some(file) = state.files.get_mut(&id) {
+    if let Some(mut file) = state.files.get_mut(&id) {
         file.name = new_name;
         for version in &mut file.versions {
             version.updated_at = at;
@@ -351,7 +357,7 @@ pub(super) fn delete_version(state: &mut State, id: &str, version_id: &str) -> R
         return Err(bad_request("You cannot delete current version of a file."));
     }
     state.tick();
-    if let Some(file) = state.files.get_mut(id) {
+    if let Some(mut file) = state.files.get_mut(id) {
         file.versions.retain(|v| v.id != version_id);
     }
     Ok(no_content())
@@ -361,6 +367,7 @@ pub(super) fn delete_version(state: &mut State, id: &str, version_id: &str) -> R
 pub(super) fn restore_version(state: &mut State, id: &str, version_id: &str) -> Reply {
     let (file, version) = find_version(state, id, version_id)?;
     let (folder, name, version) = (file.folder.clone(), file.name.clone(), version.clone());
+    room_for(state, version.content.len() as u64)?;
     state.tick();
     add_versions(state, &folder, &name, std::slice::from_ref(&version));
     let file = find_file(state, id)?;

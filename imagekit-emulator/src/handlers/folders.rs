@@ -4,7 +4,7 @@ use super::{
     Reply, add_versions, bad_request, destination_folder, error_reason, invalid, is_http_url, json_body,
     no_content, optional_bool, required_str, valid_name,
 };
-use super::{new_purge, ordered_versions};
+use super::{bytes_of, new_purge, ordered_versions, room_for};
 use crate::reply::{error, json_response};
 use crate::state::{FileRecord, Job, State, normalise_folder};
 use bytes::Bytes;
@@ -62,7 +62,10 @@ pub(super) fn is_within(path: &str, root: &str) -> bool {
 
 pub(super) fn remove_tree(state: &mut State, root: &str) {
     state.folders.retain(|p, _| !is_within(p, root));
-    state.files.retain(|_, f| !is_within(&f.folder, root));
+    let gone: Vec<String> = state.files.within(root).map(|f| f.id.clone()).collect();
+    for id in gone {
+        state.files.remove(&id);
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -128,18 +131,22 @@ pub(super) fn folder_job(state: &mut State, body: &Bytes, op: FolderOp) -> Reply
             ),
         ));
     }
+    if op == FolderOp::Copy {
+        let copied =
+            state.files.within(&source).map(|f| bytes_of(&ordered_versions(f, include_versions))).sum();
+        room_for(state, copied)?;
+    }
     state.tick();
     let rebase = |path: &str| format!("{target}{}", &path[source.len()..]);
     let folders: Vec<String> = state.folders.keys().filter(|p| is_within(p, &source)).cloned().collect();
     for folder in &folders {
         state.ensure_folder(&rebase(folder));
     }
-    let files: Vec<FileRecord> =
-        state.files.values().filter(|f| is_within(&f.folder, &source)).cloned().collect();
+    let files: Vec<FileRecord> = state.files.within(&source).cloned().collect();
     for file in files {
         let folder = rebase(&file.folder);
         if op != FolderOp::Copy && state.file_at(&folder, &file.name).is_none() {
-            if let Some(record) = state.files.get_mut(&file.id) {
+            if let Some(mut record) = state.files.get_mut(&file.id) {
                 record.folder = folder;
             }
             continue;

@@ -4,7 +4,7 @@ use super::{Reply, bad_request, percent_decode};
 use crate::reply::json_response;
 use crate::search;
 use crate::search::Item;
-use crate::state::{State, file_type, normalise_folder};
+use crate::state::{FileRecord, FolderRecord, State, Version, file_type, normalise_folder};
 use http::StatusCode;
 use serde_json::Value;
 
@@ -71,16 +71,20 @@ pub(super) fn list(state: &State, query: Option<&str>) -> Reply {
         })?),
     };
 
-    // (sort keys, json)
-    struct Row {
-        name: String,
+    // Sort keys, and what to render: only the page is rendered, and nothing is copied.
+    enum Source<'a> {
+        File(&'a FileRecord, &'a Version, bool),
+        Folder(&'a str, &'a FolderRecord),
+    }
+    struct Row<'a> {
+        name: &'a str,
         created: i64,
         updated: i64,
         height: f64,
         width: f64,
         size: f64,
-        order: (u8, String),
-        body: Value,
+        order: (u8, &'a str),
+        source: Source<'a>,
     }
     let mut rows = Vec::new();
     let in_path = |folder: &str| path.as_deref().is_none_or(|p| p == folder);
@@ -95,7 +99,12 @@ pub(super) fn list(state: &State, query: Option<&str>) -> Reply {
     let wants_files = matches!(kind, "file" | "all" | "any");
     let wants_versions = matches!(kind, "file-version" | "any");
     let wants_folders = matches!(kind, "folder" | "all" | "any");
-    for file in state.files.values().filter(|f| in_path(&f.folder)) {
+    // A path lists that folder's files alone: read from its index, not the whole library.
+    let files: Box<dyn Iterator<Item = &FileRecord>> = match &path {
+        Some(folder) => Box::new(state.files.in_folder(folder)),
+        None => Box::new(state.files.values()),
+    };
+    for file in files {
         for version in &file.versions {
             let is_current = version.id == file.current;
             if !((is_current && wants_files) || (!is_current && wants_versions)) {
@@ -127,14 +136,14 @@ pub(super) fn list(state: &State, query: Option<&str>) -> Reply {
                 continue;
             }
             rows.push(Row {
-                name: file.name.clone(),
+                name: &file.name,
                 created,
                 updated,
                 height: item.height,
                 width: item.width,
                 size: item.size,
-                order: (1, version.id.clone()),
-                body: state.file_json(file, version, !is_current),
+                order: (1, &version.id),
+                source: Source::File(file, version, !is_current),
             });
         }
     }
@@ -162,20 +171,20 @@ pub(super) fn list(state: &State, query: Option<&str>) -> Reply {
                 continue;
             }
             rows.push(Row {
-                name: name.to_owned(),
+                name,
                 created: folder.created_at,
                 updated: folder.updated_at,
                 height: 0.0,
                 width: 0.0,
                 size: 0.0,
-                order: (0, folder.id.clone()),
-                body: state.folder_json(folder_path, folder),
+                order: (0, &folder.id),
+                source: Source::Folder(folder_path, folder),
             });
         }
     }
-    rows.sort_by(|a, b| {
+    let order = |a: &Row<'_>, b: &Row<'_>| {
         let primary = match key {
-            "NAME" => a.name.cmp(&b.name),
+            "NAME" => a.name.cmp(b.name),
             "UPDATED" => a.updated.cmp(&b.updated),
             "HEIGHT" => a.height.total_cmp(&b.height),
             "WIDTH" => a.width.total_cmp(&b.width),
@@ -185,7 +194,23 @@ pub(super) fn list(state: &State, query: Option<&str>) -> Reply {
         };
         let ordering = primary.then_with(|| a.order.cmp(&b.order));
         if descending { ordering.reverse() } else { ordering }
-    });
-    let page: Vec<Value> = rows.into_iter().skip(skip).take(limit).map(|r| r.body).collect();
+    };
+    // Only the rows up to the page's end are sorted: the rest are set apart in linear time.
+    let wanted = skip.saturating_add(limit).min(rows.len());
+    if wanted == 0 {
+        rows.clear();
+    } else if wanted < rows.len() {
+        rows.select_nth_unstable_by(wanted - 1, order);
+        rows.truncate(wanted);
+    }
+    rows.sort_by(order);
+    let page: Vec<Value> = rows
+        .into_iter()
+        .skip(skip)
+        .map(|row| match row.source {
+            Source::File(file, version, as_version) => state.file_json(file, version, as_version),
+            Source::Folder(path, folder) => state.folder_json(path, folder),
+        })
+        .collect();
     Ok(json_response(StatusCode::OK, &Value::Array(page)))
 }

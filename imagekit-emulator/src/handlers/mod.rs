@@ -359,6 +359,23 @@ fn current_json(state: &State, file: &FileRecord) -> Value {
     }
 }
 
+/// Refuses what would bring the stored bytes past the storage limit: uploads, and the copies
+/// and restores that duplicate content (a move changes nothing stored).
+fn room_for(state: &State, extra: u64) -> Result<(), HttpResponse> {
+    if state.stored_bytes().saturating_add(extra) > state.storage_limit {
+        return Err(error(
+            StatusCode::FORBIDDEN,
+            "Storage limit exceeded: this would store more than the account's storage allows.",
+        ));
+    }
+    Ok(())
+}
+
+/// The bytes of these versions' content.
+fn bytes_of(versions: &[Version]) -> u64 {
+    versions.iter().map(|v| v.content.len() as u64).sum()
+}
+
 /// Adds `versions` (oldest first) at `folder/name`: as new versions of the file there, or as a
 /// new file. The last one becomes current. Returns the file id.
 fn add_versions(state: &mut State, folder: &str, name: &str, versions: &[Version]) -> String {
@@ -390,7 +407,7 @@ fn add_versions(state: &mut State, folder: &str, name: &str, versions: &[Version
         let version_id =
             if file.versions.is_empty() && number == 1 { file_id.clone() } else { state.new_id() };
         let copy = state.copy_version(source, number, version_id.clone());
-        if let Some(file) = state.files.get_mut(&file_id) {
+        if let Some(mut file) = state.files.get_mut(&file_id) {
             file.versions.push(copy);
             file.next_number += 1;
             file.current = version_id;
