@@ -483,3 +483,37 @@ fn a_client_that_stops_reading_is_let_go_after_the_write_timeout() {
     assert!(started.elapsed() < Duration::from_secs(5), "served after {:?}", started.elapsed());
     drop(stuck);
 }
+
+#[test]
+fn a_large_form_being_read_holds_up_no_other_request() {
+    let emulator = Emulator::new(KEY);
+    let server = emulator.serve_on_free_port().unwrap();
+    let (addr, host) = (server.addr(), local(&server));
+    let auth = format!("Authorization: {}\r\n", auth_header(KEY));
+    // 64 MiB of boundary characters: the slowest body to read as a form.
+    let size = 64 * 1024 * 1024;
+    let head = format!(
+        "POST /api/v1/files/upload HTTP/1.1\r\nHost: {host}\r\n{auth}Content-Type: multipart/form-data; \
+         boundary={}x\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n",
+        "-".repeat(68)
+    );
+    let (sent, body_sent) = std::sync::mpsc::channel();
+    let upload = std::thread::spawn(move || {
+        let mut stream = connect(addr);
+        stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(&vec![b'-'; size]).unwrap();
+        sent.send(()).unwrap();
+        let status = read_answer(&mut stream).0;
+        (status, Instant::now())
+    });
+    body_sent.recv().unwrap();
+    // While that form is being read: a list is answered, before the upload is.
+    std::thread::sleep(Duration::from_millis(200));
+    let (status, _) = send(addr, "GET", "/v1/files", &host, &auth, "");
+    let listed = Instant::now();
+    assert_eq!(status, 200);
+    let (upload_status, uploaded) = upload.join().unwrap();
+    assert_eq!(upload_status, 400, "not a form");
+    assert!(listed < uploaded, "the list waited for the upload");
+}
