@@ -58,6 +58,20 @@ use percent_encoding::percent_decode_str;
 use crate::config::{is_loopback, redact_userinfo};
 use crate::error::Error;
 
+/// Every environment variable the rule reads: for clearing them, e.g. in a child process's
+/// environment.
+pub const VARIABLES: [&str; 9] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    CGI,
+];
+
 const ALL: [&str; 2] = ["ALL_PROXY", "all_proxy"];
 const HTTP: [&str; 2] = ["HTTP_PROXY", "http_proxy"];
 const HTTPS: [&str; 2] = ["HTTPS_PROXY", "https_proxy"];

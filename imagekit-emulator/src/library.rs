@@ -235,14 +235,15 @@ impl FileRecord {
     }
 }
 
-#[cfg(test)]
 impl Version {
-    pub(crate) fn for_test(id: &str, content: Bytes) -> Self {
+    /// Version `number` of `content` made at `at`, with the attributes an upload gives by
+    /// default: public, published, no tags, no image size.
+    pub(crate) fn new(id: String, number: u32, content: Bytes, mime: String, at: i64, token: String) -> Self {
         Self {
-            id: id.into(),
-            number: 1,
+            id,
+            number,
             content,
-            mime: "text/plain".into(),
+            mime,
             width: None,
             height: None,
             has_alpha: None,
@@ -253,9 +254,9 @@ impl Version {
             is_private: false,
             is_published: true,
             description: None,
-            created_at: 0,
-            updated_at: 0,
-            token: String::new(),
+            created_at: at,
+            updated_at: at,
+            token,
         }
     }
 }
@@ -268,7 +269,16 @@ mod tests {
         let versions = sizes
             .iter()
             .enumerate()
-            .map(|(i, size)| Version::for_test(&format!("{id}v{i}"), Bytes::from(vec![0u8; *size])))
+            .map(|(i, size)| {
+                Version::new(
+                    format!("{id}v{i}"),
+                    1,
+                    Bytes::from(vec![0u8; *size]),
+                    "text/plain".into(),
+                    0,
+                    String::new(),
+                )
+            })
             .collect::<Vec<_>>();
         let current = versions.last().map(|v| v.id.clone()).unwrap_or_default();
         FileRecord::for_test(id, folder, name, versions, current)
@@ -291,7 +301,14 @@ mod tests {
             let mut moved = library.get_mut("1").unwrap();
             moved.folder = "/c".into();
             moved.name = "w.txt".into();
-            moved.versions.push(Version::for_test("1v2", Bytes::from_static(b"12345678")));
+            moved.versions.push(Version::new(
+                "1v2".into(),
+                2,
+                Bytes::from_static(b"12345678"),
+                "text/plain".into(),
+                0,
+                String::new(),
+            ));
         }
         assert!(library.at("/a", "x.txt").is_none());
         assert_eq!(library.at("/c", "w.txt").map(|f| f.id.as_str()), Some("1"));

@@ -190,25 +190,7 @@ impl State {
             None => (None, None, None),
         };
         let token = version_token(&id, at);
-        Version {
-            id,
-            number,
-            content,
-            mime,
-            width,
-            height,
-            has_alpha,
-            tags: None,
-            ai_tags: None,
-            custom_coordinates: None,
-            custom_metadata: Map::new(),
-            is_private: false,
-            is_published: true,
-            description: None,
-            created_at: at,
-            updated_at: at,
-            token,
-        }
+        Version { width, height, has_alpha, ..Version::new(id, number, content, mime, at, token) }
     }
 
     /// A copy of `version` as a new version `number` of another (or the same) file.

@@ -15,18 +15,6 @@ use rustls::pki_types::CertificateDer;
 const CHILD: &str = "IMAGEKIT_HYPER_PROXY_ENV_CHILD";
 /// Set in a child: the file with the DER certificate of the test CA.
 const CA_FILE: &str = "IMAGEKIT_HYPER_PROXY_ENV_CA";
-/// Every variable the matcher reads, removed from each child's inherited environment.
-const READ: [&str; 9] = [
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "REQUEST_METHOD",
-];
 
 fn main() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
@@ -112,7 +100,7 @@ async fn parent() -> ExitCode {
     for Case { vars, base_url, proxied, printed: expected } in cases {
         let before = proxy.seen.heads().len();
         let mut command = Command::new(std::env::current_exe().unwrap());
-        for name in READ {
+        for name in imagekit_core::proxy::VARIABLES {
             command.env_remove(name);
         }
         command.envs(vars.iter().copied()).env(CHILD, base_url).env(CA_FILE, &ca_file);

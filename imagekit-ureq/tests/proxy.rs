@@ -22,18 +22,6 @@ use imagekit_ureq::UreqTransport;
 const KEY: &str = "private_ureq_proxy_key";
 /// Set in a child: the base URL it calls with `UreqTransport::new()`.
 const CHILD: &str = "IMAGEKIT_UREQ_PROXY_CHILD";
-/// Every variable the rule reads, removed from each child's inherited environment.
-const READ: [&str; 9] = [
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-    "REQUEST_METHOD",
-];
 
 /// A proxy that records each request line (and whether an `Authorization` header came with
 /// it) and refuses everything with 403.
@@ -195,7 +183,7 @@ fn from_the_environment(proxy: &RecordingProxy, base_url: &str) -> usize {
     let total = cases.len();
     for (vars, expected) in cases {
         let mut command = Command::new(std::env::current_exe().unwrap());
-        for name in READ {
+        for name in imagekit_core::proxy::VARIABLES {
             command.env_remove(name);
         }
         command.envs(vars.iter().copied()).env(CHILD, base_url);
