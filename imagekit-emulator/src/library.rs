@@ -15,11 +15,16 @@ use serde_json::{Map, Value};
 #[derive(Debug, Default)]
 pub(crate) struct Library {
     files: BTreeMap<String, FileRecord>,
-    /// `(folder, name)` to id.
-    by_path: HashMap<(String, String), String>,
+    /// `folder/name` to id (one string per file).
+    by_path: HashMap<String, String>,
     /// Folder to the ids of its files, oldest first.
     by_folder: BTreeMap<String, BTreeSet<String>>,
     stored_bytes: u64,
+}
+
+/// The key of a path in the index: names hold no `/`, so `folder/name` is unambiguous.
+fn path_key(folder: &str, name: &str) -> String {
+    format!("{folder}/{name}")
 }
 
 /// The bytes of content a file holds, every version counted.
@@ -53,7 +58,7 @@ impl Library {
 
     /// The file at `folder` (normalised: `""` or `/a/b`) named `name`.
     pub(crate) fn at(&self, folder: &str, name: &str) -> Option<&FileRecord> {
-        let id = self.by_path.get(&(folder.to_owned(), name.to_owned()))?;
+        let id = self.by_path.get(&path_key(folder, name))?;
         self.files.get(id)
     }
 
@@ -95,7 +100,7 @@ impl Library {
     }
 
     fn index(&mut self, id: &str, file: &FileRecord) {
-        self.by_path.insert((file.folder.clone(), file.name.clone()), id.to_owned());
+        self.by_path.insert(path_key(&file.folder, &file.name), id.to_owned());
         self.by_folder.entry(file.folder.clone()).or_default().insert(id.to_owned());
         self.stored_bytes += bytes_of(file);
     }
@@ -106,7 +111,7 @@ impl Library {
     }
 
     fn unindex_path(&mut self, id: &str, folder: &str, name: &str) {
-        let key = (folder.to_owned(), name.to_owned());
+        let key = path_key(folder, name);
         if self.by_path.get(&key).is_some_and(|known| known == id) {
             self.by_path.remove(&key);
         }
@@ -153,7 +158,7 @@ impl Drop for FileMut<'_> {
             let (old_folder, old_name) =
                 (std::mem::take(&mut self.was_in), std::mem::take(&mut self.was_named));
             self.library.unindex_path(&self.id, &old_folder, &old_name);
-            self.library.by_path.insert((folder.clone(), name), self.id.clone());
+            self.library.by_path.insert(path_key(&folder, &name), self.id.clone());
             self.library.by_folder.entry(folder).or_default().insert(self.id.clone());
         }
         self.library.stored_bytes = (self.library.stored_bytes + bytes).saturating_sub(self.had_bytes);
@@ -167,9 +172,8 @@ pub(crate) struct FileRecord {
     /// The normalised folder path (`""` for the root, else `/a/b`).
     pub(crate) folder: String,
     pub(crate) name: String,
-    /// Oldest first.
+    /// Oldest first; the last is the current one.
     pub(crate) versions: Vec<Version>,
-    pub(crate) current: String,
     pub(crate) next_number: u32,
     pub(crate) created_at: i64,
 }
@@ -180,7 +184,8 @@ pub(crate) struct Version {
     pub(crate) id: String,
     pub(crate) number: u32,
     pub(crate) content: Bytes,
-    pub(crate) mime: String,
+    /// One of a fixed set of types, so not an allocation per version.
+    pub(crate) mime: &'static str,
     pub(crate) width: Option<u32>,
     pub(crate) height: Option<u32>,
     pub(crate) has_alpha: Option<bool>,
@@ -193,7 +198,6 @@ pub(crate) struct Version {
     pub(crate) description: Option<String>,
     pub(crate) created_at: i64,
     pub(crate) updated_at: i64,
-    pub(crate) token: String,
 }
 
 impl FileRecord {
@@ -204,13 +208,18 @@ impl FileRecord {
 
     /// The current version.
     pub(crate) fn current_version(&self) -> Option<&Version> {
-        self.versions.iter().find(|v| v.id == self.current)
+        self.versions.last()
+    }
+
+    /// The current version's id: the newest version is always the current one (an upload, a
+    /// copy and a restore each add one, and the current one cannot be deleted).
+    pub(crate) fn current_id(&self) -> &str {
+        self.versions.last().map_or("", |v| v.id.as_str())
     }
 
     /// The current version, to change it.
     pub(crate) fn current_version_mut(&mut self) -> Option<&mut Version> {
-        let current = self.current.clone();
-        self.versions.iter_mut().find(|v| v.id == current)
+        self.versions.last_mut()
     }
 }
 
@@ -221,14 +230,12 @@ impl FileRecord {
         folder: &str,
         name: &str,
         versions: Vec<Version>,
-        current: String,
     ) -> Self {
         Self {
             id: id.into(),
             folder: folder.into(),
             name: name.into(),
             versions,
-            current,
             next_number: 1,
             created_at: 0,
         }
@@ -238,7 +245,7 @@ impl FileRecord {
 impl Version {
     /// Version `number` of `content` made at `at`, with the attributes an upload gives by
     /// default: public, published, no tags, no image size.
-    pub(crate) fn new(id: String, number: u32, content: Bytes, mime: String, at: i64, token: String) -> Self {
+    pub(crate) fn new(id: String, number: u32, content: Bytes, mime: &'static str, at: i64) -> Self {
         Self {
             id,
             number,
@@ -256,7 +263,6 @@ impl Version {
             description: None,
             created_at: at,
             updated_at: at,
-            token,
         }
     }
 }
@@ -280,8 +286,7 @@ mod tests {
                 )
             })
             .collect::<Vec<_>>();
-        let current = versions.last().map(|v| v.id.clone()).unwrap_or_default();
-        FileRecord::for_test(id, folder, name, versions, current)
+        FileRecord::for_test(id, folder, name, versions)
     }
 
     #[test]

@@ -35,6 +35,8 @@ impl Part {
 pub(crate) struct ReadForm {
     /// `None` when the request is not multipart; else its parts, or why they could not be read.
     parts: Option<Result<Vec<Part>, String>>,
+    /// The length of the body read.
+    body_len: usize,
 }
 
 impl ReadForm {
@@ -44,7 +46,12 @@ impl ReadForm {
         let parts = content_type
             .filter(|t| t.trim_start().get(..10).is_some_and(|e| e.eq_ignore_ascii_case("multipart/")))
             .map(|content_type| parse(content_type, body));
-        Self { parts }
+        Self { parts, body_len: body.len() }
+    }
+
+    /// The length of the body the parts were read from.
+    pub(crate) fn body_len(&self) -> usize {
+        self.body_len
     }
 
     /// The parts, or `None` when the request is not a readable form.

@@ -2,7 +2,7 @@
 //! account's settings (records such as origins), the logical clock and the id counters, and how
 //! each object is rendered as ImageKit's JSON.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
@@ -43,7 +43,7 @@ pub(crate) struct State {
     /// How many status checks a new job or purge answers `Pending` before `Completed`.
     pub(crate) pending_polls: u32,
     /// v1 upload `token`s already seen: ImageKit refuses a token used before.
-    pub(crate) upload_tokens: BTreeSet<String>,
+    upload_tokens: std::collections::HashSet<[u8; 16]>,
     /// The account's settings kept as JSON records (origins, saved extensions, ...).
     pub(crate) records: Records,
     pub(crate) faults: Vec<FaultRule>,
@@ -120,7 +120,7 @@ impl State {
             jobs: BTreeMap::new(),
             purges: BTreeMap::new(),
             pending_polls: 0,
-            upload_tokens: BTreeSet::new(),
+            upload_tokens: std::collections::HashSet::new(),
             records,
             faults: Vec::new(),
             requests: std::collections::VecDeque::new(),
@@ -136,6 +136,15 @@ impl State {
             self.storage_limit,
         );
         self.pending_polls = pending_polls;
+    }
+
+    /// Records a v1 upload `token`; `false` when it was seen before. Kept as 16 bytes of its
+    /// SHA-256, not the token itself: one is kept for every upload.
+    pub(crate) fn first_use_of_token(&mut self, token: &str) -> bool {
+        let digest = Sha256::digest(token.as_bytes());
+        let mut key = [0u8; 16];
+        key.copy_from_slice(&digest[..16]);
+        self.upload_tokens.insert(key)
     }
 
     /// The bytes of file content stored, every version counted.
@@ -183,21 +192,19 @@ impl State {
     }
 
     /// A new version of content uploaded now, with default attributes.
-    pub(crate) fn new_version(&mut self, id: String, number: u32, content: Bytes, mime: String) -> Version {
+    pub(crate) fn new_version(&mut self, id: String, number: u32, content: Bytes, mime: &'static str) -> Version {
         let at = self.now_ms;
         let (width, height, has_alpha) = match image_info(&content) {
             Some((w, h, alpha)) => (Some(w), Some(h), alpha),
             None => (None, None, None),
         };
-        let token = version_token(&id, at);
-        Version { width, height, has_alpha, ..Version::new(id, number, content, mime, at, token) }
+        Version { width, height, has_alpha, ..Version::new(id, number, content, mime, at) }
     }
 
     /// A copy of `version` as a new version `number` of another (or the same) file.
     pub(crate) fn copy_version(&mut self, version: &Version, number: u32, id: String) -> Version {
         let at = self.now_ms;
         Version {
-            token: version_token(&id, at),
             id,
             number,
             created_at: at,
@@ -220,7 +227,7 @@ impl State {
     pub(crate) fn file_json(&self, file: &FileRecord, version: &Version, as_version: bool) -> Value {
         let path = file.file_path();
         let query = if as_version {
-            format!("?ik-obj-version={}&updatedAt={}", version.token, version.updated_at)
+            format!("?ik-obj-version={}&updatedAt={}", version_token(&version.id, version.created_at), version.updated_at)
         } else {
             format!("?updatedAt={}", version.updated_at)
         };
@@ -291,6 +298,7 @@ fn default_url_endpoint() -> Map<String, Value> {
 }
 
 /// A stable, opaque token pinning a version in its URL.
+/// Derived from the version's id and creation time, so it is computed when rendered, not kept.
 fn version_token(id: &str, at: i64) -> String {
     let digest = Sha256::digest(format!("{id}:{at}").as_bytes());
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
@@ -336,7 +344,7 @@ pub(crate) fn file_type(mime: &str) -> &'static str {
 }
 
 /// The MIME type of content: from its first bytes, else from the file name's extension.
-pub(crate) fn sniff_mime(content: &[u8], file_name: &str) -> String {
+pub(crate) fn sniff_mime(content: &[u8], file_name: &str) -> &'static str {
     let magic: &[(&[u8], &str)] = &[
         (b"\x89PNG\r\n\x1a\n", "image/png"),
         (b"\xff\xd8\xff", "image/jpeg"),
@@ -346,13 +354,13 @@ pub(crate) fn sniff_mime(content: &[u8], file_name: &str) -> String {
     ];
     for (prefix, mime) in magic {
         if content.starts_with(prefix) {
-            return (*mime).to_owned();
+            return mime;
         }
     }
     if content.len() >= 12 && &content[..4] == b"RIFF" && &content[8..12] == b"WEBP" {
-        return "image/webp".to_owned();
+        return "image/webp";
     }
-    imagekit_core::upload::guess_content_type(file_name).to_owned()
+    imagekit_core::upload::guess_content_type(file_name)
 }
 
 /// Width, height and (PNG only) whether there is an alpha channel, read from the header of a

@@ -39,7 +39,7 @@ pub(super) fn update_details(state: &mut State, id: &str, body: &Bytes) -> Reply
         };
         let at = state.tick();
         if let Some(mut file) = state.files.get_mut(id) {
-            let current = file.current.clone();
+            let current = file.current_id().to_owned();
             for version in file.versions.iter_mut().filter(|v| all || v.id == current) {
                 version.is_published = is_published;
                 version.updated_at = at;
@@ -353,7 +353,7 @@ pub(super) fn get_version(state: &State, id: &str, version_id: &str) -> Reply {
 
 pub(super) fn delete_version(state: &mut State, id: &str, version_id: &str) -> Reply {
     let (file, _) = find_version(state, id, version_id)?;
-    if file.current == version_id {
+    if file.current_id() == version_id {
         return Err(bad_request("You cannot delete current version of a file."));
     }
     state.tick();

@@ -106,7 +106,7 @@ pub(super) fn list(state: &State, query: Option<&str>) -> Reply {
     };
     for file in files {
         for version in &file.versions {
-            let is_current = version.id == file.current;
+            let is_current = version.id == file.current_id();
             if !((is_current && wants_files) || (!is_current && wants_versions)) {
                 continue;
             }

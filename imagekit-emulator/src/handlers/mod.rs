@@ -393,7 +393,6 @@ fn add_versions(state: &mut State, folder: &str, name: &str, versions: &[Version
                     folder: folder.to_owned(),
                     name: name.to_owned(),
                     versions: Vec::new(),
-                    current: String::new(),
                     next_number: 1,
                     created_at: at,
                 },
@@ -410,7 +409,6 @@ fn add_versions(state: &mut State, folder: &str, name: &str, versions: &[Version
         if let Some(mut file) = state.files.get_mut(&file_id) {
             file.versions.push(copy);
             file.next_number += 1;
-            file.current = version_id;
         }
     }
     file_id
@@ -432,7 +430,7 @@ pub(super) fn valid_coordinates(text: &str) -> bool {
 /// The versions to copy, oldest first with the current one last.
 pub(super) fn ordered_versions(file: &FileRecord, all: bool) -> Vec<Version> {
     let mut versions: Vec<Version> = if all {
-        file.versions.iter().filter(|v| v.id != file.current).cloned().collect()
+        file.versions.iter().filter(|v| v.id != file.current_id()).cloned().collect()
     } else {
         Vec::new()
     };

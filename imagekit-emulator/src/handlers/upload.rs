@@ -31,7 +31,7 @@ pub(super) fn upload(
     // A v1 token (a client-side upload's, or a server-side upload's de-duplication key) is
     // good once: a repeat of the request is refused, whatever became of the first.
     if let Some(token) = text("token").filter(|t| api_version == "v1" && !t.is_empty()) {
-        if !state.upload_tokens.insert(token) {
+        if !state.first_use_of_token(&token) {
             return Err(bad_request("Your request contains a token that has already been used."));
         }
     }
@@ -46,7 +46,7 @@ pub(super) fn upload(
     if !valid_name(&file_name) {
         return Err(bad_request("Your request contains invalid fileName parameter."));
     }
-    let content = file_content(file_part)?;
+    let content = file_content(file_part, form.body_len())?;
     let boolean = |name: &str, default: bool| -> Result<bool, HttpResponse> {
         match text(name).as_deref().map(str::trim) {
             None | Some("") => Ok(default),
@@ -186,9 +186,9 @@ pub(super) fn upload_json(state: &State, file: &FileRecord, version: &Version, f
     Value::Object(body)
 }
 
-pub(super) fn file_content(part: &multipart::Part) -> Result<Bytes, HttpResponse> {
+pub(super) fn file_content(part: &multipart::Part, body_len: usize) -> Result<Bytes, HttpResponse> {
     if part.filename.is_some() {
-        return Ok(part.data.clone());
+        return Ok(own(&part.data, body_len));
     }
     let text = String::from_utf8_lossy(&part.data).trim().to_owned();
     if text.is_empty() {
@@ -196,7 +196,7 @@ pub(super) fn file_content(part: &multipart::Part) -> Result<Bytes, HttpResponse
     }
     if text.starts_with("http://") || text.starts_with("https://") {
         // The URL stands in for the content: the emulator never fetches anything.
-        return Ok(part.data.clone());
+        return Ok(own(&part.data, body_len));
     }
     let encoded = match text.strip_prefix("data:") {
         Some(rest) => rest
@@ -209,6 +209,12 @@ pub(super) fn file_content(part: &multipart::Part) -> Result<Bytes, HttpResponse
         .decode(encoded.as_bytes())
         .map(Bytes::from)
         .map_err(|_| bad_request("Your request contains invalid file parameter."))
+}
+
+/// Content to keep: a slice of the request body keeps the whole body alive, so content that is
+/// not most of it (a small file in a form of many fields) is copied out and the body freed.
+fn own(content: &Bytes, body_len: usize) -> Bytes {
+    if content.len() >= body_len / 4 * 3 { content.clone() } else { Bytes::copy_from_slice(content) }
 }
 
 pub(super) type TextField<'a> = dyn Fn(&str) -> Option<String> + 'a;
