@@ -225,12 +225,7 @@ impl FileRecord {
 
 #[cfg(test)]
 impl FileRecord {
-    pub(crate) fn for_test(
-        id: &str,
-        folder: &str,
-        name: &str,
-        versions: Vec<Version>,
-    ) -> Self {
+    pub(crate) fn for_test(id: &str, folder: &str, name: &str, versions: Vec<Version>) -> Self {
         Self {
             id: id.into(),
             folder: folder.into(),

@@ -192,7 +192,13 @@ impl State {
     }
 
     /// A new version of content uploaded now, with default attributes.
-    pub(crate) fn new_version(&mut self, id: String, number: u32, content: Bytes, mime: &'static str) -> Version {
+    pub(crate) fn new_version(
+        &mut self,
+        id: String,
+        number: u32,
+        content: Bytes,
+        mime: &'static str,
+    ) -> Version {
         let at = self.now_ms;
         let (width, height, has_alpha) = match image_info(&content) {
             Some((w, h, alpha)) => (Some(w), Some(h), alpha),
@@ -204,13 +210,7 @@ impl State {
     /// A copy of `version` as a new version `number` of another (or the same) file.
     pub(crate) fn copy_version(&mut self, version: &Version, number: u32, id: String) -> Version {
         let at = self.now_ms;
-        Version {
-            id,
-            number,
-            created_at: at,
-            updated_at: at,
-            ..version.clone()
-        }
+        Version { id, number, created_at: at, updated_at: at, ..version.clone() }
     }
 
     /// The URL of a file path on the configured endpoint.
@@ -227,7 +227,11 @@ impl State {
     pub(crate) fn file_json(&self, file: &FileRecord, version: &Version, as_version: bool) -> Value {
         let path = file.file_path();
         let query = if as_version {
-            format!("?ik-obj-version={}&updatedAt={}", version_token(&version.id, version.created_at), version.updated_at)
+            format!(
+                "?ik-obj-version={}&updatedAt={}",
+                version_token(&version.id, version.created_at),
+                version.updated_at
+            )
         } else {
             format!("?updatedAt={}", version.updated_at)
         };
