@@ -271,14 +271,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, size)| {
-                Version::new(
-                    format!("{id}v{i}"),
-                    1,
-                    Bytes::from(vec![0u8; *size]),
-                    "text/plain".into(),
-                    0,
-                    String::new(),
-                )
+                Version::new(format!("{id}v{i}"), 1, Bytes::from(vec![0u8; *size]), "text/plain", 0)
             })
             .collect::<Vec<_>>();
         FileRecord::for_test(id, folder, name, versions)
@@ -305,9 +298,8 @@ mod tests {
                 "1v2".into(),
                 2,
                 Bytes::from_static(b"12345678"),
-                "text/plain".into(),
+                "text/plain",
                 0,
-                String::new(),
             ));
         }
         assert!(library.at("/a", "x.txt").is_none());
