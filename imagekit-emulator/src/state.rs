@@ -256,7 +256,7 @@ impl State {
         body.insert("customCoordinates".into(), json!(version.custom_coordinates));
         body.insert("url".into(), json!(format!("{}{query}", self.url_of(&path))));
         body.insert("thumbnail".into(), json!(format!("{}{query}", self.thumbnail_of(&path))));
-        body.insert("fileType".into(), json!(file_type(&version.mime)));
+        body.insert("fileType".into(), json!(file_type(version.mime)));
         body.insert("mime".into(), json!(version.mime));
         if let (Some(w), Some(h)) = (version.width, version.height) {
             body.insert("width".into(), json!(w));

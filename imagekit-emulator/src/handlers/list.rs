@@ -110,7 +110,7 @@ pub(super) fn list(state: &State, query: Option<&str>) -> Reply {
             if !((is_current && wants_files) || (!is_current && wants_versions)) {
                 continue;
             }
-            let ft = file_type(&version.mime);
+            let ft = file_type(version.mime);
             if file_type_filter != "all" && ft != file_type_filter {
                 continue;
             }
@@ -129,7 +129,7 @@ pub(super) fn list(state: &State, query: Option<&str>) -> Reply {
                 size: version.content.len() as f64,
                 width: version.width.map_or(0.0, f64::from),
                 height: version.height.map_or(0.0, f64::from),
-                mime: &version.mime,
+                mime: version.mime,
                 file_type: ft,
             };
             if search.as_ref().is_some_and(|q| !q.matches(&item, state.now_ms)) {

@@ -159,7 +159,7 @@ pub(super) fn upload_json(state: &State, file: &FileRecord, version: &Version, f
     );
     body.insert("filePath".into(), json!(path));
     body.insert("url".into(), json!(state.url_of(&path)));
-    body.insert("fileType".into(), json!(file_type(&version.mime)));
+    body.insert("fileType".into(), json!(file_type(version.mime)));
     if let (Some(w), Some(h)) = (version.width, version.height) {
         body.insert("height".into(), json!(h));
         body.insert("width".into(), json!(w));
