@@ -278,7 +278,12 @@ impl ProxyRules {
             };
             match chosen {
                 Some((name, value)) if !value.trim().is_empty() => {
-                    Proxy::check(value.trim()).map(Some).map_err(|reason| Error::invalid_input(name, reason))
+                    Proxy::check(value.trim()).map(Some).map_err(|reason| {
+                        Error::invalid_input(
+                            name,
+                            format!("{reason}; correct or unset {name} to connect directly"),
+                        )
+                    })
                 }
                 _ => Ok(None),
             }
