@@ -308,6 +308,13 @@ impl ProxyRules {
         self
     }
 
+    /// The proxies the rules may choose (at most two: for `http://` and for `https://` destinations),
+    /// each once: for a transport that sets up a connection per proxy ahead of time.
+    pub fn proxies(&self) -> impl Iterator<Item = &Proxy> {
+        let https = self.https.as_ref().filter(|https| self.http.as_ref() != Some(*https));
+        self.http.iter().chain(https)
+    }
+
     /// Whether every connection is direct, whatever the destination.
     pub fn is_direct(&self) -> bool {
         self.http.is_none() && self.https.is_none()
@@ -638,5 +645,14 @@ mod tests {
             assert!(proxied(&from_env, remote).is_some(), "{remote}");
         }
         assert_eq!(proxied(&from_env, "ftp://api.imagekit.io/"), None);
+    }
+
+    #[test]
+    fn the_proxies_are_listed_once_each() {
+        let listed = |rules: &ProxyRules| rules.proxies().map(ToString::to_string).collect::<Vec<_>>();
+        let both = rules(&[("HTTP_PROXY", "http://a:1"), ("HTTPS_PROXY", "http://b:1"), ("NO_PROXY", "*")]);
+        assert_eq!(listed(&both), ["http://a:1", "http://b:1"], "NO_PROXY does not hide them");
+        assert_eq!(listed(&rules(&[("ALL_PROXY", "http://a:1")])), ["http://a:1"]);
+        assert!(listed(&ProxyRules::direct()).is_empty());
     }
 }

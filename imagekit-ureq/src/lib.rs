@@ -96,13 +96,10 @@ impl UreqTransport {
         if rules.is_direct() {
             return Ok(Self { agent, proxies: None });
         }
-        let mut built: Vec<(Proxy, ureq::Proxy)> = Vec::new();
-        for destination in ["http://imagekit.invalid/", "https://imagekit.invalid/"] {
-            let proxy = destination.parse().ok().and_then(|uri| rules.proxy_for(&uri));
-            if let Some(proxy) = proxy.filter(|proxy| !built.iter().any(|(known, _)| known == *proxy)) {
-                built.push((proxy.clone(), ureq_proxy(proxy)?));
-            }
-        }
+        let built = rules
+            .proxies()
+            .map(|proxy| Ok((proxy.clone(), ureq_proxy(proxy)?)))
+            .collect::<Result<Vec<_>, TransportError>>()?;
         Ok(Self { agent, proxies: Some(Arc::new(Proxies { rules, built })) })
     }
 

@@ -113,6 +113,17 @@ fn given_rules(proxy: &RecordingProxy, base_url: &str, port: u16) -> usize {
             Some(&connect),
         ),
         (
+            // Whatever NO_PROXY names, a destination it does not name goes through the proxy.
+            "NO_PROXY *.invalid, imagekit.invalid",
+            UreqTransport::with_proxy_rules(
+                ProxyRules::from_vars([("HTTP_PROXY", url), ("NO_PROXY", "*.invalid, imagekit.invalid")])
+                    .unwrap()
+                    .proxy_loopback(true),
+            )
+            .unwrap(),
+            Some(&connect),
+        ),
+        (
             "an explicit proxy is for every destination",
             UreqTransport::with_proxy_rules(ProxyRules::all(Proxy::parse(url).unwrap())).unwrap(),
             Some(&connect),
