@@ -33,7 +33,7 @@ pub(crate) fn refusal(body: &[u8]) -> Option<String> {
     if shape.top_level_items > MAX_LIST_ITEMS {
         return Some(format!(
             "the answer lists {} items, more than any ImageKit list answer holds (at most {MAX_LIST_ITEMS} \
-             are decoded)",
+             are decoded); its raw body is kept in the error's meta()",
             shape.top_level_items
         ));
     }
@@ -41,7 +41,7 @@ pub(crate) fn refusal(body: &[u8]) -> Option<String> {
     if estimate > body.len().saturating_mul(BYTES_PER_BODY_BYTE) {
         return Some(format!(
             "the answer holds {} JSON values in {} bytes, which could take about {} MB to decode (more \
-             than {BYTES_PER_BODY_BYTE} bytes per byte of body); no ImageKit answer is shaped like this",
+             than {BYTES_PER_BODY_BYTE} bytes per byte of body); no ImageKit answer is shaped like this; its raw body is kept in the error's meta()",
             shape.values,
             body.len(),
             estimate / 1_000_000

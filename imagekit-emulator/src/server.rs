@@ -635,7 +635,7 @@ fn check_local(parts: &http::request::Parts, what: &str) -> Result<(), HttpRespo
             StatusCode::FORBIDDEN,
             &format!(
                 "{what} only answer requests addressed to localhost, 127.0.0.1 or [::1] (the Host header); \
-                 start the emulator with --allow-remote to serve other hosts."
+                 serve other hosts with --allow-remote (ServeOptions::allow_remote)."
             ),
         ));
     }
